@@ -1,0 +1,110 @@
+"""Canonical byte encoding of ledger data: what gets hashed, chained and put in Merkle leaves.
+
+The encoding is the JSON Canonicalization Scheme (RFC 8785) restricted to values that every
+language decodes the same way: objects, arrays, strings, booleans, null and integers within
+±(2**53 - 1). Floats are refused, because their shortest round-trip form differs between
+runtimes; amounts and scores are integers in the contracts. Datetimes are encoded as RFC 3339
+UTC strings with exactly six fractional digits and a ``Z`` suffix. See docs/adr/0002.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+MAX_SAFE_INTEGER = 2**53 - 1
+
+_SHORT_ESCAPES = {
+    0x08: "\\b",
+    0x09: "\\t",
+    0x0A: "\\n",
+    0x0C: "\\f",
+    0x0D: "\\r",
+    0x22: '\\"',
+    0x5C: "\\\\",
+}
+# str.translate table: every control character, quote and backslash, as RFC 8785 escapes them.
+_ESCAPE_TABLE = {c: _SHORT_ESCAPES.get(c, f"\\u{c:04x}") for c in (*range(0x20), 0x22, 0x5C)}
+
+
+class CanonicalEncodingError(ValueError):
+    """A value that has no canonical encoding (a float, a naive datetime, a huge integer...)."""
+
+
+def format_time(value: dt.datetime) -> str:
+    """RFC 3339 in UTC with microseconds, e.g. ``2021-11-23T00:00:00.000000Z``."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise CanonicalEncodingError("naive datetime has no canonical form; use UTC")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _string(value: str) -> str:
+    return '"' + value.translate(_ESCAPE_TABLE) + '"'
+
+
+def _key(name: str) -> bytes:
+    # RFC 8785 §3.2.3: members are sorted by their names' UTF-16 code units.
+    return name.encode("utf-16-be")
+
+
+def _encode(value: Any, out: list[str]) -> None:
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            raise CanonicalEncodingError(f"integer {value} is outside ±(2**53 - 1)")
+        out.append(str(value))
+    elif isinstance(value, str):
+        out.append(_string(value))
+    elif isinstance(value, dt.datetime):
+        out.append(_string(format_time(value)))
+    elif isinstance(value, dt.date):
+        out.append(_string(value.isoformat()))
+    elif isinstance(value, Mapping):
+        _encode_object(value, out)
+    elif isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
+        out.append("[")
+        for i, item in enumerate(value):
+            if i:
+                out.append(",")
+            _encode(item, out)
+        out.append("]")
+    elif isinstance(value, float):
+        raise CanonicalEncodingError("floats have no canonical form here; use integers")
+    else:
+        raise CanonicalEncodingError(f"{type(value).__name__} has no canonical form")
+
+
+def _encode_object(value: Mapping[Any, Any], out: list[str]) -> None:
+    out.append("{")
+    for i, name in enumerate(sorted(value, key=_key)):
+        if not isinstance(name, str):
+            raise CanonicalEncodingError("object keys must be strings")
+        if i:
+            out.append(",")
+        out.append(_string(name))
+        out.append(":")
+        _encode(value[name], out)
+    out.append("}")
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """Encode a JSON-like value (builtins only) to its canonical UTF-8 bytes."""
+    out: list[str] = []
+    _encode(value, out)
+    return "".join(out).encode("utf-8")
+
+
+def chain_hash(prev_hash: bytes, canonical: bytes) -> bytes:
+    """The ledger's hash chain link: SHA-256(prev_hash ‖ canonical bytes)."""
+    return hashlib.sha256(prev_hash + canonical).digest()
+
+
+GENESIS_HASH = bytes(32)
+"""prev_hash of the event at position 1: 32 zero bytes."""

@@ -1,0 +1,83 @@
+"""The event envelope: what the ledger records around every domain event.
+
+An envelope is immutable once recorded. Its canonical bytes (``leaf_bytes``) are the unit
+that the hash chain links and that a Merkle leaf commits to; see docs/adr/0002 and 0004.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from govledger_contracts.canonical import canonical_bytes, chain_hash, format_time
+
+
+class Actor(msgspec.Struct, frozen=True, kw_only=True):
+    """Who did it: the bearer token's subject and role, never the request body's claim."""
+
+    id: str
+    role: str
+
+
+class Envelope(msgspec.Struct, frozen=True, kw_only=True):
+    """A recorded event with its place in the global log and in the hash chain."""
+
+    event_id: str
+    """UUIDv7, assigned by the ledger."""
+    position: int
+    """Global position, 1-based, gap-free, in commit order."""
+    stream_id: str
+    stream_version: int
+    """1-based version of the event within its stream."""
+    type: str
+    """The event's type tag, e.g. ``member_appointed``."""
+    occurred_at: dt.datetime
+    """When the governance action happened (UTC), as the command states it."""
+    recorded_at: dt.datetime
+    """When the ledger recorded it (UTC)."""
+    actor: Actor
+    reason: str
+    """Why: a reason or a reference (minutes, document number)."""
+    correlation_id: str
+    causation_id: str | None = None
+    payload: dict[str, Any]
+    prev_hash: str
+    """Lowercase hex SHA-256 of the previous event in the global log (zeros at position 1)."""
+    hash: str
+    """Lowercase hex SHA-256(prev_hash ‖ leaf_bytes)."""
+
+    def leaf_bytes(self) -> bytes:
+        """Canonical bytes of every field except the two hashes."""
+        return leaf_bytes_of(self)
+
+    def computed_hash(self) -> str:
+        return chain_hash(bytes.fromhex(self.prev_hash), self.leaf_bytes()).hex()
+
+
+def leaf_document(e: Envelope) -> dict[str, Any]:
+    """The JSON object whose canonical encoding is hashed (envelope minus hashes)."""
+    return {
+        "event_id": e.event_id,
+        "position": e.position,
+        "stream_id": e.stream_id,
+        "stream_version": e.stream_version,
+        "type": e.type,
+        "occurred_at": format_time(e.occurred_at),
+        "recorded_at": format_time(e.recorded_at),
+        "actor": {"id": e.actor.id, "role": e.actor.role},
+        "reason": e.reason,
+        "correlation_id": e.correlation_id,
+        "causation_id": e.causation_id,
+        "payload": e.payload,
+    }
+
+
+def leaf_bytes_of(e: Envelope) -> bytes:
+    return canonical_bytes(leaf_document(e))
+
+
+ENVELOPE_ENCODER = msgspec.json.Encoder()
+ENVELOPE_DECODER = msgspec.json.Decoder(Envelope)
+ENVELOPE_LIST_DECODER = msgspec.json.Decoder(list[Envelope])

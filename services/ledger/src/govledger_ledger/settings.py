@@ -1,0 +1,54 @@
+"""Ledger settings, read once from the environment by the composition root."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import msgspec
+
+from govledger_contracts.subjects import DEFAULT_WARD, STREAM_NAME
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str
+    nats_url: str
+    data_dir: Path = Path(".govledger")
+    ward: str = DEFAULT_WARD
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    stream_name: str = STREAM_NAME
+    duplicate_window_seconds: int = 120
+    """JetStream's de-duplication window for ``Nats-Msg-Id``."""
+    jwt_secret: str | None = None
+    """HS256 signing key; when unset, a key is generated into ``data_dir`` on first start."""
+    public_reads: bool = True
+    """Reads of the public log need no token unless this is false."""
+    voter_secret: str | None = None
+    """HMAC key for voter pseudonyms; generated into ``data_dir`` when unset."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"GOVLEDGER_{name}")
+    return value if value not in (None, "") else default
+
+
+def settings_from_env(**overrides: object) -> Settings:
+    """Build settings from ``GOVLEDGER_*`` variables; keyword overrides win."""
+    values: dict[str, object] = {
+        "database_url": _env("DATABASE_URL"),
+        "nats_url": _env("NATS_URL"),
+        "data_dir": Path(_env("DATA_DIR", ".govledger") or ".govledger"),
+        "ward": _env("WARD", DEFAULT_WARD),
+        "http_host": _env("HTTP_HOST", "127.0.0.1"),
+        "http_port": int(_env("HTTP_PORT", "8000") or 8000),
+        "stream_name": _env("STREAM_NAME", STREAM_NAME),
+        "duplicate_window_seconds": int(_env("DUPLICATE_WINDOW_SECONDS", "120") or 120),
+        "jwt_secret": _env("JWT_SECRET"),
+        "public_reads": (_env("PUBLIC_READS", "true") or "true").lower() != "false",
+        "voter_secret": _env("VOTER_SECRET"),
+    }
+    values.update(overrides)
+    if not values["database_url"] or not values["nats_url"]:
+        raise ValueError("GOVLEDGER_DATABASE_URL and GOVLEDGER_NATS_URL must be set")
+    return msgspec.convert(values, Settings, strict=False)
