@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
-ExpectedVersion = int | Literal["any", "no_stream"]
+ExpectedVersion = Annotated[int, msgspec.Meta(ge=0)] | Literal["any", "no_stream"]
 """Optimistic concurrency: ``any``, ``no_stream`` (the stream must not exist) or exact N."""
 
 
@@ -18,6 +18,6 @@ class Command(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     document); ``occurred_at`` is when it happened, defaulting to the time of recording.
     """
 
-    reason: str
-    occurred_at: dt.datetime | None = None
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    occurred_at: Annotated[dt.datetime, msgspec.Meta(tz=True)] | None = None
     expected_version: ExpectedVersion | None = None

@@ -1,0 +1,140 @@
+"""Plan one group commit: check each request against the versions and keys it sees, then
+give its events positions, stream versions and chained hashes. Pure: the store does the I/O.
+
+Requests are planned in queue order and see the effects of those before them in the batch,
+exactly as if each had committed alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import msgspec
+
+from govledger_contracts.canonical import CanonicalEncodingError, chain_hash
+from govledger_contracts.envelope import Envelope, leaf_bytes_of
+from govledger_ledger.ports import (
+    AppendRequest,
+    AppendResult,
+    ConcurrencyConflict,
+    Expected,
+    IdempotencyMismatch,
+    InvalidData,
+    NewEvent,
+)
+
+Outcome = AppendResult | Exception
+KnownKeys = Mapping[tuple[str, str], tuple[bytes, tuple[int, ...]]]
+
+
+class BatchPlan(msgspec.Struct, kw_only=True):
+    envelopes: list[Envelope]
+    outcomes: list[Outcome | None]
+    """One per request; None while a replay waits for its stored envelopes."""
+    idempotency_rows: list[tuple[Any, ...]]
+    replays: dict[int, tuple[int, ...]]
+    """Request index → positions recorded earlier under the same key."""
+
+    def with_replayed(self, by_position: Mapping[int, Envelope]) -> BatchPlan:
+        outcomes = list(self.outcomes)
+        for index, positions in self.replays.items():
+            envelopes = tuple(by_position[p] for p in positions)
+            outcomes[index] = AppendResult(envelopes=envelopes, replayed=True)
+        return BatchPlan(envelopes=self.envelopes, outcomes=outcomes,
+                         idempotency_rows=self.idempotency_rows, replays={})
+
+
+def check_expected(stream_id: str, expected: Expected, actual: int) -> None:
+    """Optimistic concurrency: ``any``, ``no_stream`` (actual 0) or exactly N."""
+    if expected == "any":
+        return
+    wanted = 0 if expected == "no_stream" else expected
+    if actual != wanted:
+        raise ConcurrencyConflict(stream_id, expected, actual)
+
+
+def _has_nul(event: NewEvent, stream_id: str) -> bool:
+    texts = (stream_id, event.reason, event.correlation_id, event.causation_id or "",
+             event.actor.id, event.actor.role)
+    return any("\x00" in t for t in texts) or b"\\u0000" in msgspec.json.encode(event.payload)
+
+
+class _Planner:
+    def __init__(self, head_position: int, head_hash: bytes, versions: Mapping[str, int],
+                 known_keys: KnownKeys, recorded_at: dt.datetime) -> None:
+        self.position = head_position
+        self.hash = head_hash
+        self.versions = dict(versions)
+        self.keys: dict[tuple[str, str], tuple[bytes, tuple[int, ...]]] = dict(known_keys)
+        self.recorded_at = recorded_at
+        self.plan = BatchPlan(envelopes=[], outcomes=[], idempotency_rows=[], replays={})
+
+    def add(self, index: int, request: AppendRequest) -> None:
+        idem = request.idempotency
+        if idem is not None and (idem.subject, idem.key) in self.keys:
+            fingerprint, positions = self.keys[(idem.subject, idem.key)]
+            if fingerprint != idem.fingerprint:
+                self.plan.outcomes.append(IdempotencyMismatch(idem.key))
+            else:
+                self.plan.outcomes.append(None)
+                self.plan.replays[index] = positions
+            return
+        try:
+            envelopes = self._place(request)
+        except (ConcurrencyConflict, InvalidData) as exc:
+            self.plan.outcomes.append(exc)
+            return
+        self.plan.envelopes.extend(envelopes)
+        self.plan.outcomes.append(AppendResult(envelopes=tuple(envelopes)))
+        if idem is not None:
+            positions = tuple(e.position for e in envelopes)
+            self.keys[(idem.subject, idem.key)] = (idem.fingerprint, positions)
+            self.plan.idempotency_rows.append(
+                (idem.subject, idem.key, idem.fingerprint, list(positions), self.recorded_at)
+            )
+
+    def _place(self, request: AppendRequest) -> list[Envelope]:
+        for item in (*request.guards, *request.writes):
+            check_expected(item.stream_id, item.expected, self.versions.get(item.stream_id, 0))
+        for write in request.writes:
+            if any(_has_nul(e, write.stream_id) for e in write.events):
+                raise InvalidData("text may not contain the NUL character (U+0000)")
+        position, prev, versions = self.position, self.hash, dict(self.versions)
+        placed: list[Envelope] = []
+        for write in request.writes:
+            for event in write.events:
+                position += 1
+                versions[write.stream_id] = versions.get(write.stream_id, 0) + 1
+                envelope = self._envelope(event, write.stream_id, versions[write.stream_id],
+                                          position, prev)
+                prev = bytes.fromhex(envelope.hash)
+                placed.append(envelope)
+        self.position, self.hash, self.versions = position, prev, versions
+        return placed
+
+    def _envelope(self, event: NewEvent, stream_id: str, version: int, position: int,
+                  prev: bytes) -> Envelope:
+        draft = Envelope(
+            event_id=event.event_id, position=position, stream_id=stream_id,
+            stream_version=version, type=event.type, occurred_at=event.occurred_at,
+            recorded_at=self.recorded_at, actor=event.actor, reason=event.reason,
+            correlation_id=event.correlation_id, causation_id=event.causation_id,
+            payload=event.payload, prev_hash=prev.hex(), hash="",
+        )
+        try:
+            leaf = leaf_bytes_of(draft)
+        except CanonicalEncodingError as exc:
+            raise InvalidData(str(exc)) from exc
+        return msgspec.structs.replace(draft, hash=chain_hash(prev, leaf).hex())
+
+
+def plan_batch(requests: Sequence[AppendRequest], *, head_position: int, head_hash: bytes,
+               versions: Mapping[str, int], known_keys: KnownKeys,
+               recorded_at: dt.datetime) -> BatchPlan:
+    """Plan a group commit over the head, stream versions and keys read under the lock."""
+    planner = _Planner(head_position, head_hash, versions, known_keys, recorded_at)
+    for index, request in enumerate(requests):
+        planner.add(index, request)
+    return planner.plan

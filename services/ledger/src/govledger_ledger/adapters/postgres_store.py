@@ -1,0 +1,298 @@
+"""PostgresEventStore: the hash-chained, gap-free global log on PostgreSQL (asyncpg).
+
+Ordering and gap-freedom. Every append transaction first locks the single row of
+``ledger.head`` FOR UPDATE, reads the last position and hash, writes its events at the
+next positions, moves the head and commits. The row lock is held until commit, so append
+transactions across every ledger process are serialised by PostgreSQL itself: positions are
+handed out in commit order, a rolled-back transaction hands none out (no sequence, hence no
+gaps), and a transaction can only take the lock after the previous holder's commit is
+visible — so no reader can ever see position N+1 before N.
+
+Throughput (group commit). Holding one lock per transaction would cost one commit (one WAL
+flush) per command. Instead each process funnels its appends through one writer task that
+takes every request waiting in its queue and commits them together in one transaction, one
+lock, one COPY and one flush; each request still succeeds or fails on its own (a version
+conflict rejects only that request). The eventsourcing library takes an EXCLUSIVE table lock
+per insert transaction; here the lock is a single row and is amortised over the batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from govledger_contracts.canonical import chain_hash
+from govledger_contracts.envelope import Actor, Envelope
+from govledger_ledger.adapters.batch import BatchPlan, plan_batch
+from govledger_ledger.ports import (
+    AppendRequest,
+    AppendResult,
+    IdempotencyMismatch,
+    IdempotencyRecord,
+    StoreUnavailable,
+    StreamSlice,
+)
+
+APPENDED_CHANNEL = "govledger_appended"
+_EVENT_COLUMNS = (
+    "position", "event_id", "stream_id", "stream_version", "type", "occurred_at",
+    "recorded_at", "actor_id", "actor_role", "reason", "correlation_id", "causation_id",
+    "payload", "prev_hash", "hash",
+)
+_SELECT = "SELECT " + ", ".join(_EVENT_COLUMNS) + " FROM ledger.events"
+_UNAVAILABLE = (OSError, asyncpg.CannotConnectNowError, asyncpg.ConnectionDoesNotExistError,
+                asyncpg.InterfaceError, asyncio.TimeoutError)
+_decode_json = msgspec.json.Decoder().decode
+_encode_json = msgspec.json.Encoder().encode
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _jsonb_encode(value: Any) -> bytes:
+    # jsonb's binary wire format is a version byte (1) followed by the JSON text.
+    text = value.encode() if isinstance(value, str) else _encode_json(value)
+    return b"\x01" + text
+
+
+def _jsonb_decode(data: bytes) -> Any:
+    return _decode_json(data[1:])
+
+
+async def init_connection(conn: asyncpg.Connection) -> None:
+    """Per-connection setup: JSON codecs, and the least-privileged role (INSERT/SELECT only)."""
+    await conn.set_type_codec("jsonb", encoder=_jsonb_encode, decoder=_jsonb_decode,
+                              schema="pg_catalog", format="binary")
+    await conn.execute("SET ROLE govledger_writer")
+
+
+async def create_pool(database_url: str, *, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:
+    try:
+        pool = await asyncpg.create_pool(
+            database_url, min_size=min_size, max_size=max_size, init=init_connection,
+            command_timeout=30,
+        )
+    except _UNAVAILABLE as exc:
+        raise StoreUnavailable(str(exc)) from exc
+    assert pool is not None
+    return pool
+
+
+def row_to_envelope(row: asyncpg.Record) -> Envelope:
+    return Envelope(
+        event_id=str(row["event_id"]), position=row["position"], stream_id=row["stream_id"],
+        stream_version=row["stream_version"], type=row["type"],
+        occurred_at=row["occurred_at"], recorded_at=row["recorded_at"],
+        actor=Actor(id=row["actor_id"], role=row["actor_role"]), reason=row["reason"],
+        correlation_id=row["correlation_id"], causation_id=row["causation_id"],
+        payload=row["payload"], prev_hash=row["prev_hash"].hex(), hash=row["hash"].hex(),
+    )
+
+
+def _record(e: Envelope) -> tuple[Any, ...]:
+    return (
+        e.position, uuid.UUID(e.event_id), e.stream_id, e.stream_version, e.type,
+        e.occurred_at, e.recorded_at, e.actor.id, e.actor.role, e.reason, e.correlation_id,
+        e.causation_id, e.payload, bytes.fromhex(e.prev_hash),
+        bytes.fromhex(e.hash),
+    )
+
+
+_Pending = tuple[AppendRequest, "asyncio.Future[AppendResult]"]
+
+
+class PostgresEventStore:
+    """The event store port on PostgreSQL, with in-process group commit."""
+
+    def __init__(self, pool: asyncpg.Pool, *, max_batch: int = 1000,
+                 clock: Callable[[], dt.datetime] = utc_now) -> None:
+        self._pool = pool
+        self._max_batch = max_batch
+        self._clock = clock
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._writer: asyncio.Task[None] | None = None
+
+    @contextlib.asynccontextmanager
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection; driver connection failures become StoreUnavailable here."""
+        try:
+            async with self._pool.acquire() as conn:
+                yield conn
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(str(exc) or type(exc).__name__) from exc
+
+    async def append(self, request: AppendRequest) -> AppendResult:
+        """Queue the request for the next group commit and wait for its own outcome."""
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_loop(), name="govledger-writer")
+        future: asyncio.Future[AppendResult] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((request, future))
+        return await future
+
+    async def close(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+            await asyncio.gather(self._writer, return_exceptions=True)
+
+    async def _write_loop(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self._max_batch and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            live = [(r, f) for r, f in batch if not f.cancelled()]
+            if live:
+                await self._commit_and_settle(live)
+
+    async def _commit_and_settle(self, batch: list[_Pending]) -> None:
+        try:
+            plan = await self._commit([request for request, _ in batch])
+        except _UNAVAILABLE as exc:
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(StoreUnavailable(str(exc)))
+            return
+        except Exception as exc:  # settle every waiter with the real error, never swallow it
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for (_, future), outcome in zip(batch, plan.outcomes, strict=True):
+            if future.done():
+                continue
+            if isinstance(outcome, Exception):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
+
+    async def _commit(self, requests: Sequence[AppendRequest]) -> BatchPlan:
+        async with self._pool.acquire() as conn, conn.transaction():
+            # The serialisation point: see the module docstring.
+            head = await conn.fetchrow("SELECT position, hash FROM ledger.head FOR UPDATE")
+            streams = sorted({w.stream_id for r in requests for w in (*r.writes, *r.guards)})
+            rows = await conn.fetch(
+                "SELECT stream_id, max(stream_version) AS v FROM ledger.events"
+                " WHERE stream_id = ANY($1::text[]) GROUP BY stream_id", streams,
+            )
+            known = await self._known_keys(conn, requests)
+            plan = plan_batch(
+                requests, head_position=head["position"], head_hash=head["hash"],
+                versions={r["stream_id"]: r["v"] for r in rows}, known_keys=known,
+                recorded_at=self._clock(),
+            )
+            await self._write(conn, plan)
+            plan = await self._resolve_replays(conn, plan)
+        return plan
+
+    async def _known_keys(self, conn: asyncpg.Connection,
+                          requests: Sequence[AppendRequest]) -> dict[tuple[str, str], Any]:
+        keys = [r.idempotency for r in requests if r.idempotency is not None]
+        if not keys:
+            return {}
+        rows = await conn.fetch(
+            "SELECT subject, key, fingerprint, positions FROM ledger.idempotency"
+            " WHERE (subject, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
+            [k.subject for k in keys], [k.key for k in keys],
+        )
+        return {(r["subject"], r["key"]): (r["fingerprint"], tuple(r["positions"])) for r in rows}
+
+    async def _write(self, conn: asyncpg.Connection, plan: BatchPlan) -> None:
+        if not plan.envelopes:
+            return
+        await conn.copy_records_to_table(
+            "events", schema_name="ledger", columns=_EVENT_COLUMNS,
+            records=[_record(e) for e in plan.envelopes],
+        )
+        if plan.idempotency_rows:
+            await conn.executemany(
+                "INSERT INTO ledger.idempotency (subject, key, fingerprint, positions, created_at)"
+                " VALUES ($1, $2, $3, $4, $5)", plan.idempotency_rows,
+            )
+        last = plan.envelopes[-1]
+        await conn.execute(
+            "UPDATE ledger.head SET position = $1, hash = $2", last.position,
+            bytes.fromhex(last.hash),
+        )
+        # NOTIFY is transactional: listeners (relay, live SSE) hear it only after commit.
+        await conn.execute("SELECT pg_notify($1, $2)", APPENDED_CHANNEL, str(last.position))
+
+    async def _resolve_replays(self, conn: asyncpg.Connection, plan: BatchPlan) -> BatchPlan:
+        wanted = sorted({p for positions in plan.replays.values() for p in positions})
+        if not wanted:
+            return plan
+        rows = await conn.fetch(_SELECT + " WHERE position = ANY($1::bigint[])", wanted)
+        return plan.with_replayed({r["position"]: row_to_envelope(r) for r in rows})
+
+    async def find_idempotent(self, record: IdempotencyRecord) -> AppendResult | None:
+        """The original result of a command with this key, if one was recorded."""
+        async with self._connection() as conn:
+            row = await conn.fetchrow(
+                "SELECT fingerprint, positions FROM ledger.idempotency"
+                " WHERE subject = $1 AND key = $2", record.subject, record.key,
+            )
+            if row is None:
+                return None
+            if row["fingerprint"] != record.fingerprint:
+                raise IdempotencyMismatch(record.key)
+            rows = await conn.fetch(_SELECT + " WHERE position = ANY($1::bigint[]) ORDER BY position",
+                                    list(row["positions"]))
+        return AppendResult(envelopes=tuple(row_to_envelope(r) for r in rows), replayed=True)
+
+    async def read_stream(self, stream_id: str, *,
+                          up_to_position: int | None = None) -> StreamSlice:
+        limit = up_to_position if up_to_position is not None else 2**62
+        async with self._connection() as conn:
+            rows = await conn.fetch(
+                _SELECT + " WHERE stream_id = $1 AND position <= $2 ORDER BY stream_version",
+                stream_id, limit,
+            )
+        envelopes = tuple(row_to_envelope(r) for r in rows)
+        version = envelopes[-1].stream_version if envelopes else 0
+        return StreamSlice(stream_id=stream_id, version=version, envelopes=envelopes)
+
+    async def read_all(self, after: int, limit: int) -> list[Envelope]:
+        async with self._connection() as conn:
+            rows = await conn.fetch(
+                _SELECT + " WHERE position > $1 ORDER BY position LIMIT $2", after, limit
+            )
+        return [row_to_envelope(r) for r in rows]
+
+    async def get_event(self, event_id: str) -> Envelope | None:
+        async with self._connection() as conn:
+            row = await conn.fetchrow(_SELECT + " WHERE event_id = $1", uuid.UUID(event_id))
+        return None if row is None else row_to_envelope(row)
+
+    async def head(self) -> tuple[int, str]:
+        async with self._connection() as conn:
+            row = await conn.fetchrow("SELECT position, hash FROM ledger.head")
+        return row["position"], row["hash"].hex()
+
+    async def relay_status(self) -> tuple[int, float]:
+        """Relay backlog (events not yet published) and lag (age of the oldest of them, s)."""
+        async with self._connection() as conn:
+            row = await conn.fetchrow(
+                "SELECT h.position - r.position AS backlog,"
+                " coalesce(extract(epoch FROM now() - e.recorded_at), 0) AS lag"
+                " FROM ledger.head h CROSS JOIN ledger.relay_state r"
+                " LEFT JOIN ledger.events e ON e.position = r.position + 1"
+            )
+        return int(row["backlog"]), float(row["lag"])
+
+    async def position_at(self, when: dt.datetime) -> int:
+        """The last position recorded at or before ``when`` (0 if none)."""
+        async with self._connection() as conn:
+            value = await conn.fetchval(
+                "SELECT coalesce(max(position), 0) FROM ledger.events WHERE recorded_at <= $1",
+                when,
+            )
+        return int(value)
+
+
+__all__ = ["APPENDED_CHANNEL", "PostgresEventStore", "chain_hash", "create_pool", "row_to_envelope"]

@@ -1,0 +1,104 @@
+"""The ledger's composition root: ``create_app(settings)``. Nothing runs at import."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import nats
+from litestar import Litestar, Request, get
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from govledger_ledger.adapters.migrations import migrate
+from govledger_ledger.adapters.notifier import PostgresNotifier
+from govledger_ledger.adapters.postgres_store import PostgresEventStore, create_pool
+from govledger_ledger.application import LedgerApplication
+from govledger_ledger.auth import load_or_create_key
+from govledger_ledger.http.commands import command_routes
+from govledger_ledger.http.problems import EXCEPTION_HANDLERS, RETRY_AFTER_SECONDS
+from govledger_ledger.http.reads import get_event, get_stream, list_events, live_events
+from govledger_ledger.http.views import Health
+from govledger_ledger.ports import StoreUnavailable
+from govledger_ledger.voter_key import load_or_create_voter_key
+from govledger_ledger.settings import Settings
+
+
+@get("/health", summary="The process is up", tags=["ops"], sync_to_thread=False)
+def health() -> Health:
+    return Health(status="ok")
+
+
+@get("/ready", summary="PostgreSQL and NATS are reachable", tags=["ops"])
+async def ready(request: Request[Any, Any, Any]) -> Any:
+    from litestar import Response
+
+    store: PostgresEventStore = request.app.state.store
+    checks: dict[str, str] = {}
+    head = backlog = lag = None
+    try:
+        head, _ = await store.head()
+        backlog, lag = await store.relay_status()
+        checks["postgres"] = "ok"
+    except StoreUnavailable as exc:
+        checks["postgres"] = f"unreachable: {exc}"
+    nc = request.app.state.nats
+    checks["nats"] = "ok" if nc is not None and nc.is_connected else "unreachable"
+    ok = all(v == "ok" for v in checks.values())
+    body = Health(status="ready" if ok else "unavailable", checks=checks, head_position=head,
+                  relay_backlog=backlog, relay_lag_seconds=lag)
+    headers = None if ok else {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return Response(body, status_code=200 if ok else 503, headers=headers)
+
+
+def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
+    """Build the ledger API; the lifespan owns the pool, the notifier and the NATS connection."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if run_migrations:
+            await migrate(settings.database_url)
+        pool = await create_pool(settings.database_url)
+        store = PostgresEventStore(pool)
+        notifier = PostgresNotifier(settings.database_url)
+        await notifier.start()
+        nc = await _connect_nats(settings.nats_url)
+        app.state.update(
+            store=store, notifier=notifier, nats=nc,
+            ledger=LedgerApplication(store, voter_key=load_or_create_voter_key(settings)),
+        )
+        try:
+            yield
+        finally:
+            await store.close()
+            await notifier.close()
+            if nc is not None:
+                await nc.drain()
+            await pool.close()
+
+    return Litestar(
+        route_handlers=[health, ready, list_events, live_events, get_event, get_stream,
+                        *command_routes()],
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,
+        state=State({"settings": settings,
+                     "jwt_key": load_or_create_key(settings.data_dir, settings.jwt_secret)}),
+        openapi_config=OpenAPIConfig(
+            title="govledger", version="1.0.0",
+            description="성동구 민관협치 원장 — the ward's governance ledger.",
+            components=Components(security_schemes={
+                "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
+            }),
+        ),
+    )
+
+
+async def _connect_nats(url: str) -> Any:
+    """A NATS connection for readiness; the API still serves (and appends) while NATS is down."""
+    try:
+        return await nats.connect(url, connect_timeout=2, max_reconnect_attempts=-1,
+                                  allow_reconnect=True)
+    except (OSError, nats.errors.NoServersError, TimeoutError):
+        return None

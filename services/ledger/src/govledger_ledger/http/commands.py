@@ -1,0 +1,61 @@
+"""One POST endpoint per command, generated from the domain's handler registry."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Response, post
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.spec import Example
+from litestar.params import Body, Parameter
+
+from govledger_contracts.commands import Command
+from govledger_ledger.application import LedgerApplication
+from govledger_ledger.domain import HANDLERS
+from govledger_ledger.domain.core import Handler, Rejected
+from govledger_ledger.http.problems import rejected
+from govledger_ledger.http.security import principal_of
+from govledger_ledger.http.views import CommandAccepted, accepted
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 255
+
+
+def _endpoint(handler: Handler[Any]) -> HTTPRouteHandler:
+    name = handler.command.__name__
+
+    async def endpoint(request: Request[Any, Any, Any], data: Command,
+                       idempotency_key: str | None = None) -> Response[Any]:
+        principal = principal_of(request)
+        app: LedgerApplication = request.app.state.ledger
+        result = await app.handle(
+            data, principal.actor, idempotency_key=idempotency_key,
+            correlation_id=request.headers.get("x-correlation-id"),
+        )
+        if isinstance(result, Rejected):
+            return rejected(result)
+        return accepted(result)
+
+    endpoint.__name__ = f"command_{name}"
+    endpoint.__annotations__ = {
+        "request": Request[Any, Any, Any],
+        "data": Annotated[handler.command, Body(
+            title=name, description=handler.summary,
+            examples=[Example(summary=handler.summary, value=handler.example)],
+        )],
+        "idempotency_key": Annotated[str | None, Parameter(
+            header=IDEMPOTENCY_HEADER, required=False, min_length=1, max_length=MAX_KEY_LENGTH,
+            description="Retry-safe key: a retry with the same key and body returns the "
+                        "original result and appends nothing.",
+        )],
+        "return": Response[CommandAccepted],
+    }
+    return post(
+        handler.path, summary=handler.summary, operation_id=name, tags=["commands"],
+        status_code=201, security=[{"bearer": []}],
+        description=(handler.command.__doc__ or "") + f"\n\nRoles: {', '.join(sorted(handler.roles))}.",
+    )(endpoint)
+
+
+def command_routes() -> list[HTTPRouteHandler]:
+    return [_endpoint(h) for h in HANDLERS.values()]

@@ -1,0 +1,107 @@
+"""RFC 9457 problem details: the one place where errors and rejections become HTTP responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+
+from govledger_ledger.application import Forbidden
+from govledger_ledger.auth import AuthError
+from govledger_ledger.domain.core import Rejected
+from govledger_ledger.ports import (
+    ConcurrencyConflict,
+    IdempotencyMismatch,
+    InvalidData,
+    StoreUnavailable,
+)
+
+PROBLEM_TYPE = "https://govledger.seongdong.go.kr/problems/"
+MEDIA_TYPE = "application/problem+json"
+RETRY_AFTER_SECONDS = 5
+
+
+def problem(status: int, code: str, title: str, detail: str, *,
+            headers: dict[str, str] | None = None, **extra: Any) -> Response[dict[str, Any]]:
+    """A problem-details response; ``code`` is the stable dotted code, also the type's suffix."""
+    body = {"type": PROBLEM_TYPE + code, "title": title, "status": status, "detail": detail,
+            "code": code, **extra}
+    return Response(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def rejected(r: Rejected) -> Response[dict[str, Any]]:
+    extra: dict[str, Any] = {"message_ko": r.message_ko, "message_en": r.message_en}
+    if r.field is not None:
+        extra["field"] = r.field
+    return problem(r.status, r.code, r.message_en, f"{r.message_ko} / {r.message_en}", **extra)
+
+
+def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    errors = exc.extra if isinstance(exc.extra, list) else []
+    field = None
+    for err in errors:
+        if isinstance(err, dict) and err.get("key"):
+            field = err["key"]
+            break
+    detail = str(exc.detail)
+    if errors and isinstance(errors[0], dict):
+        detail = str(errors[0].get("message", detail))
+    if field is None and " - at `$." in detail:
+        field = detail.rsplit("`$.", 1)[1].rstrip("`")
+    return problem(422, "request.invalid", "The request is not valid", detail,
+                   field=field, errors=errors)
+
+
+def _conflict(_: Request[Any, Any, Any], exc: ConcurrencyConflict) -> Response[dict[str, Any]]:
+    return problem(409, "stream.version_conflict", "Version conflict", str(exc),
+                   stream_id=exc.stream_id, expected_version=exc.expected,
+                   current_version=exc.actual)
+
+
+def _idempotency(_: Request[Any, Any, Any], exc: IdempotencyMismatch) -> Response[dict[str, Any]]:
+    return problem(409, "idempotency.key_reused", "Idempotency-Key reused",
+                   "이 Idempotency-Key는 다른 요청 본문에 이미 쓰였습니다. / This Idempotency-Key was "
+                   "already used with a different request body.")
+
+
+def _unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    return problem(503, "store.unavailable", "The ledger database is unreachable",
+                   "Nothing was written; retry later.",
+                   headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def _invalid(_: Request[Any, Any, Any], exc: InvalidData) -> Response[dict[str, Any]]:
+    return problem(422, "request.invalid", "The request is not valid", str(exc))
+
+
+def _auth(_: Request[Any, Any, Any], exc: AuthError) -> Response[dict[str, Any]]:
+    return problem(401, "auth.unauthenticated", "Authentication required", str(exc),
+                   headers={"WWW-Authenticate": 'Bearer realm="govledger"'})
+
+
+def _forbidden(_: Request[Any, Any, Any], exc: Forbidden) -> Response[dict[str, Any]]:
+    return problem(403, "auth.role_forbidden", "Forbidden",
+                   f"이 역할로는 할 수 없는 명령입니다. / {exc}")
+
+
+def _not_found(_: Request[Any, Any, Any], exc: NotFoundException) -> Response[dict[str, Any]]:
+    return problem(404, "not_found", "Not found", str(exc.detail))
+
+
+def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    return problem(exc.status_code, f"http.{exc.status_code}", str(exc.detail), str(exc.detail),
+                   headers=exc.headers)
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    ValidationException: _validation,
+    ConcurrencyConflict: _conflict,
+    IdempotencyMismatch: _idempotency,
+    StoreUnavailable: _unavailable,
+    InvalidData: _invalid,
+    AuthError: _auth,
+    Forbidden: _forbidden,
+    NotFoundException: _not_found,
+    HTTPException: _http,
+}

@@ -1,0 +1,116 @@
+"""The auditor-facing reads of the public log. These paths are a published contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from litestar import Request, get
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import Parameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from govledger_contracts.envelope import ENVELOPE_ENCODER, Envelope
+from govledger_ledger.adapters.postgres_store import PostgresEventStore
+from govledger_ledger.http.security import require_reader
+from govledger_ledger.http.views import EventPage, StreamView
+
+MAX_PAGE = 1000
+LIVE_PAGE = 500
+HEARTBEAT_SECONDS = 15.0
+
+
+def _store(request: Request[Any, Any, Any]) -> PostgresEventStore:
+    store: PostgresEventStore = request.app.state.store
+    return store
+
+
+@get("/v1/events", summary="The global log, in position order, paged", tags=["log"],
+     sync_to_thread=False)
+async def list_events(
+    request: Request[Any, Any, Any],
+    after: Annotated[int, Parameter(ge=0, description="Return events after this position")] = 0,
+    limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
+) -> EventPage:
+    require_reader(request)
+    store = _store(request)
+    events = await store.read_all(after, limit)
+    head, _ = await store.head()
+    last = events[-1].position if events else after
+    nxt = f"/v1/events?after={last}&limit={limit}" if last < head else None
+    return EventPage(events=tuple(events), head_position=head, next=nxt)
+
+
+@get("/v1/events/{event_id:str}", summary="One event by its id", tags=["log"])
+async def get_event(request: Request[Any, Any, Any], event_id: str) -> Envelope:
+    require_reader(request)
+    try:
+        uuid.UUID(event_id)
+    except ValueError:
+        raise ValidationException(f"not a UUID: {event_id!r}",
+                                  extra=[{"key": "event_id", "message": "not a UUID"}]) from None
+    envelope = await _store(request).get_event(event_id)
+    if envelope is None:
+        raise NotFoundException(f"no event {event_id}")
+    return envelope
+
+
+def parse_as_of(value: str) -> int | dt.datetime:
+    """A ledger position (digits) or an ISO 8601 time with a zone."""
+    if value.isdigit():
+        return int(value)
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise ValidationException(
+            "as_of must be a position or an ISO 8601 time with a zone",
+            extra=[{"key": "as_of", "message": "not a position or zoned ISO time"}],
+        )
+    return when
+
+
+@get("/v1/streams/{stream_id:str}", summary="One stream's events (optionally as of a point)",
+     tags=["log"])
+async def get_stream(request: Request[Any, Any, Any], stream_id: str,
+                     as_of: str | None = None) -> StreamView:
+    require_reader(request)
+    store = _store(request)
+    position = None
+    if as_of is not None:
+        point = parse_as_of(as_of)
+        position = point if isinstance(point, int) else await store.position_at(point)
+    stream = await store.read_stream(stream_id, up_to_position=position)
+    if not stream.envelopes and position is None:
+        raise NotFoundException(f"no stream {stream_id}")
+    return StreamView(stream_id=stream_id, version=stream.version, as_of_position=position,
+                      events=stream.envelopes)
+
+
+async def _live(request: Request[Any, Any, Any], after: int) -> AsyncIterator[ServerSentEventMessage]:
+    store, notifier = _store(request), request.app.state.notifier
+    cursor = after
+    while True:
+        seen = notifier.generation
+        events = await store.read_all(cursor, LIVE_PAGE)
+        for e in events:
+            yield ServerSentEventMessage(data=ENVELOPE_ENCODER.encode(e).decode(),
+                                         event=e.type, id=str(e.position))
+            cursor = e.position
+        if len(events) < LIVE_PAGE and not await notifier.wait(seen, HEARTBEAT_SECONDS):
+            yield ServerSentEventMessage(comment="heartbeat")
+
+
+@get("/v1/events/live", summary="Server-Sent Events: catch up from a position, then live",
+     tags=["log"])
+async def live_events(
+    request: Request[Any, Any, Any],
+    after: Annotated[int | None, Parameter(ge=0)] = None,
+    last_event_id: Annotated[str | None, Parameter(header="Last-Event-ID")] = None,
+) -> ServerSentEvent:
+    require_reader(request)
+    start = after if after is not None else int(last_event_id) if (last_event_id or "").isdigit() else 0
+    return ServerSentEvent(_live(request, start))
