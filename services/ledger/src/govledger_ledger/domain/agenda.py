@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
-
 from govledger_contracts.commands import ProposeAgenda
 from govledger_contracts.events import AgendaProposed, Event
+
 from govledger_ledger.domain.core import Context, Decision, Emit, fold, reject
 
 
