@@ -82,10 +82,10 @@ def _encode(value: Any, out: list[str]) -> None:
 
 
 def _encode_object(value: Mapping[Any, Any], out: list[str]) -> None:
+    if not all(isinstance(name, str) for name in value):
+        raise CanonicalEncodingError("object keys must be strings")
     out.append("{")
     for i, name in enumerate(sorted(value, key=_key)):
-        if not isinstance(name, str):
-            raise CanonicalEncodingError("object keys must be strings")
         if i:
             out.append(",")
         out.append(_string(name))

@@ -1,0 +1,58 @@
+"""Fixtures for the ledger against real PostgreSQL and real NATS JetStream.
+
+Every test gets its own database and its own ward (hence its own JetStream stream and
+subjects), so tests never see each other's events.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from govledger_ledger.adapters.migrations import migrate
+from govledger_ledger.adapters.postgres_store import PostgresEventStore, create_pool
+from govledger_ledger.auth import issue_token
+from govledger_ledger.http.app import create_app
+from govledger_ledger.settings import Settings
+
+
+@pytest.fixture
+async def ledger_settings(fresh_database: Callable[[], Awaitable[str]], nats_url: str,
+                          tmp_path: Path) -> Settings:
+    ward = f"t{uuid.uuid4().hex[:10]}"
+    return Settings(
+        database_url=await fresh_database(), nats_url=nats_url, data_dir=tmp_path / "data",
+        ward=ward, stream_name=f"GOVLEDGER_{ward.upper()}",
+    )
+
+
+@pytest.fixture
+async def store(ledger_settings: Settings) -> AsyncIterator[PostgresEventStore]:
+    await migrate(ledger_settings.database_url)
+    pool = await create_pool(ledger_settings.database_url)
+    event_store = PostgresEventStore(pool)
+    yield event_store
+    await event_store.close()
+    await pool.close()
+
+
+@pytest.fixture
+async def client(ledger_settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    async with AsyncTestClient(create_app(ledger_settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def token(ledger_settings: Settings) -> Callable[..., dict[str, str]]:
+    """Authorization headers for a subject acting in a role."""
+
+    def make(role: str = "secretariat", subject: str = "secretariat-01") -> dict[str, str]:
+        value = issue_token(ledger_settings.data_dir, ledger_settings.jwt_secret,
+                            subject=subject, role=role)
+        return {"Authorization": f"Bearer {value}"}
+
+    return make

@@ -1,0 +1,106 @@
+"""The event store contract against real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import asyncpg
+import pytest
+
+from govledger_ledger.adapters.postgres_store import PostgresEventStore
+from govledger_ledger.ports import (
+    AppendRequest,
+    ConcurrencyConflict,
+    Guard,
+    IdempotencyMismatch,
+    IdempotencyRecord,
+    InvalidData,
+    StreamWrite,
+)
+from govledger_ledger.settings import Settings
+from tests.integration.ledger.helpers import event, write
+
+async def test_exactly_one_of_100_concurrent_appends_with_the_same_expected_version_wins(
+    store: PostgresEventStore,
+) -> None:
+    await store.append(write("agenda-a", "no_stream"))
+    results = await asyncio.gather(*(store.append(write("agenda-a", 1)) for _ in range(100)),
+                                   return_exceptions=True)
+    winners = [r for r in results if not isinstance(r, BaseException)]
+    losers = [r for r in results if isinstance(r, ConcurrencyConflict)]
+    assert len(winners) == 1
+    assert len(losers) == 99
+    assert {c.actual for c in losers} == {2}
+    assert (await store.read_stream("agenda-a")).version == 2
+
+
+async def test_positions_are_gap_free_and_the_chain_links_every_event(
+    store: PostgresEventStore,
+) -> None:
+    await asyncio.gather(*(store.append(write(f"s-{i % 7}", count=1 + i % 3)) for i in range(60)))
+    events = await store.read_all(0, 1000)
+    assert [e.position for e in events] == list(range(1, len(events) + 1))
+    assert events[0].prev_hash == "00" * 32
+    for before, after in zip(events, events[1:], strict=False):
+        assert after.prev_hash == before.hash
+    assert all(e.computed_hash() == e.hash for e in events)
+    assert await store.head() == (len(events), events[-1].hash)
+
+
+async def test_a_guard_refuses_the_append_when_the_guarded_stream_moved(
+    store: PostgresEventStore,
+) -> None:
+    await store.append(write("vote-1", "no_stream"))
+    await store.append(write("vote-1", 1))
+    guarded = AppendRequest(writes=write("ballot-1", "no_stream").writes,
+                            guards=(Guard(stream_id="vote-1", expected=1),))
+    with pytest.raises(ConcurrencyConflict) as caught:
+        await store.append(guarded)
+    assert (caught.value.stream_id, caught.value.actual) == ("vote-1", 2)
+    assert (await store.read_stream("ballot-1")).version == 0
+
+
+async def test_an_idempotent_retry_appends_once_and_a_different_body_is_refused(
+    store: PostgresEventStore,
+) -> None:
+    key = IdempotencyRecord(subject="s", key="k-1", fingerprint=b"body-1")
+    first = await store.append(AppendRequest(writes=write("a").writes, idempotency=key))
+    again = await asyncio.gather(*(store.append(
+        AppendRequest(writes=write("a").writes, idempotency=key)) for _ in range(5)))
+    assert all(r.replayed and r.envelopes == first.envelopes for r in again)
+    assert (await store.head())[0] == 1
+    other = IdempotencyRecord(subject="s", key="k-1", fingerprint=b"body-2")
+    with pytest.raises(IdempotencyMismatch):
+        await store.append(AppendRequest(writes=write("a").writes, idempotency=other))
+    assert (await store.find_idempotent(key)) is not None
+
+
+async def test_a_failed_request_in_a_batch_writes_nothing_and_spares_the_others(
+    store: PostgresEventStore,
+) -> None:
+    bad = AppendRequest(writes=(StreamWrite(stream_id="x", expected="any",
+                                            events=(event(text="nul\x00"),)),))
+    results = await asyncio.gather(store.append(write("y")), store.append(bad),
+                                   store.append(write("z")), return_exceptions=True)
+    assert isinstance(results[1], InvalidData)
+    assert [e.stream_id for e in await store.read_all(0, 10)] == ["y", "z"]
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE ledger.events SET reason = 'edited'",
+    "DELETE FROM ledger.events",
+    "TRUNCATE ledger.events",
+])
+async def test_the_database_refuses_to_change_recorded_events_even_for_the_owner(
+    store: PostgresEventStore, ledger_settings: Settings, statement: str,
+) -> None:
+    await store.append(write("a"))
+    conn = await asyncpg.connect(ledger_settings.database_url)  # the owner, not the writer role
+    try:
+        with pytest.raises(asyncpg.RaiseError, match="append-only"):
+            await conn.execute(statement)
+        await conn.execute("SET ROLE govledger_writer")
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+    assert len(await store.read_all(0, 10)) == 1
