@@ -1,4 +1,4 @@
-"""Proposal commands."""
+"""Proposal commands: agendas proposed, deliberated and withdrawn."""
 
 from __future__ import annotations
 
@@ -14,3 +14,20 @@ class ProposeAgenda(Command, frozen=True, kw_only=True):
     channel: str
     domains: tuple[str, ...]
     year: int
+
+
+class RecordDeliberation(Command, frozen=True, kw_only=True):
+    """Record a forum or working-group deliberation (숙의·공론장) held on agendas."""
+
+    deliberation_id: str
+    agenda_ids: tuple[str, ...]
+    format: str
+    """``resident_forum``, ``small_forum``, ``working_group`` or ``workshop``."""
+    participants: int
+    summary: str = ""
+
+
+class WithdrawAgenda(Command, frozen=True, kw_only=True):
+    """Withdraw an agenda from the board (의제 철회)."""
+
+    agenda_id: str

@@ -6,11 +6,55 @@ from typing import Any
 
 import msgspec
 
-from govledger_contracts.events.appointment import MemberAppointed
+from govledger_contracts.events.appointment import MemberAppointed, Sector, TermEnded, TermRenewed
 from govledger_contracts.events.base import Event
-from govledger_contracts.events.proposal import AgendaProposed
+from govledger_contracts.events.council import (
+    ExecutionStarted,
+    FeedbackRecorded,
+    MeetingHeld,
+    MeetingScheduled,
+    MotionResolved,
+    PlanApproved,
+    PlanApprovedByAssembly,
+    SubcommitteeFormed,
+    WorkingGroupFormed,
+)
+from govledger_contracts.events.evaluation import EvaluationRecorded, GoalScore
+from govledger_contracts.events.merge import AgendaMergedInto, AgendasMerged
+from govledger_contracts.events.mou import (
+    MouAmended,
+    MouSigned,
+    MouTerminated,
+    Responsibility,
+    StagedGoal,
+)
+from govledger_contracts.events.proposal import AgendaDeliberated, AgendaProposed, AgendaWithdrawn
+from govledger_contracts.events.vote import (
+    AgendaPutToVote,
+    BallotCast,
+    CandidateTally,
+    VoteClosed,
+    VoteOpened,
+)
 
-DomainEvent = MemberAppointed | AgendaProposed
+DomainEvent = (
+    # appointment
+    MemberAppointed | TermRenewed | TermEnded
+    # proposal
+    | AgendaProposed | AgendaDeliberated | AgendaWithdrawn
+    # merge
+    | AgendasMerged | AgendaMergedInto
+    # vote
+    | VoteOpened | AgendaPutToVote | BallotCast | VoteClosed
+    # mou
+    | MouSigned | MouAmended | MouTerminated
+    # evaluation
+    | EvaluationRecorded
+    # council
+    | SubcommitteeFormed | WorkingGroupFormed | MeetingScheduled | MeetingHeld
+    | MotionResolved | PlanApproved | PlanApprovedByAssembly | ExecutionStarted
+    | FeedbackRecorded
+)
 """Every event type the ledger records. Add new types here (and nowhere else)."""
 
 EVENT_TYPES: tuple[type[Event], ...] = DomainEvent.__args__
@@ -35,17 +79,45 @@ def to_payload(event: Event) -> dict[str, Any]:
 
 def from_payload(payload: dict[str, Any]) -> Event:
     """Decode a stored payload back into its event Struct."""
-    event: Event = msgspec.convert(payload, DomainEvent)  # type: ignore[arg-type]
+    event: Event = msgspec.convert(payload, DomainEvent)
     return event
 
 
 __all__ = [
     "EVENT_BY_TAG",
     "EVENT_TYPES",
+    "AgendaDeliberated",
+    "AgendaMergedInto",
     "AgendaProposed",
+    "AgendaPutToVote",
+    "AgendaWithdrawn",
+    "AgendasMerged",
+    "BallotCast",
+    "CandidateTally",
     "DomainEvent",
+    "EvaluationRecorded",
     "Event",
+    "ExecutionStarted",
+    "FeedbackRecorded",
+    "GoalScore",
+    "MeetingHeld",
+    "MeetingScheduled",
     "MemberAppointed",
+    "MotionResolved",
+    "MouAmended",
+    "MouSigned",
+    "MouTerminated",
+    "PlanApproved",
+    "PlanApprovedByAssembly",
+    "Responsibility",
+    "Sector",
+    "StagedGoal",
+    "SubcommitteeFormed",
+    "TermEnded",
+    "TermRenewed",
+    "VoteClosed",
+    "VoteOpened",
+    "WorkingGroupFormed",
     "event_tag",
     "family_of",
     "from_payload",
