@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from govledger_contracts.commands import MergeAgendas, RecordDeliberation, WithdrawAgenda
+from govledger_contracts.events import AgendaMergedInto, AgendasMerged
 from ledger_builders import open_vote, propose
 from ledger_harness import MemoryLedger, code_of
 
-from govledger_contracts.commands import MergeAgendas, RecordDeliberation, WithdrawAgenda
-from govledger_contracts.events import AgendaMergedInto, AgendasMerged
 
-
-def merge(target: str = "f1", sources: tuple[str, ...] = ("a1", "a2"), **kw: object) -> MergeAgendas:
+def merge(target: str = "f1", sources: tuple[str, ...] = ("a1", "a2"),
+          **kw: object) -> MergeAgendas:
     return MergeAgendas(agenda_id=target, source_ids=sources, title="융합", year=2024,
                         reason="t", **kw)  # type: ignore[arg-type]
 

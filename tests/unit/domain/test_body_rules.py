@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from ledger_builders import appoint, at
-from ledger_harness import MemoryLedger, code_of
-
 from govledger_contracts.commands import (
     AppointAdvisor,
     AppointOpenMember,
@@ -18,6 +15,8 @@ from govledger_contracts.commands import (
 )
 from govledger_contracts.events import MemberAppointed
 from govledger_ledger.domain.regional import DONGS
+from ledger_builders import appoint, at
+from ledger_harness import MemoryLedger, code_of
 
 
 def form(sid: str = "health_welfare") -> FormSubcommittee:
@@ -31,7 +30,8 @@ def assign(member: str, sid: str = "health_welfare", day: int = 20) -> AssignSub
 
 
 def open_member(member: str, start: dt.date = dt.date(2024, 3, 1),
-                end: dt.date = dt.date(2025, 2, 28), sid: str = "health_welfare") -> AppointOpenMember:
+                end: dt.date = dt.date(2025, 2, 28),
+                sid: str = "health_welfare") -> AppointOpenMember:
     return AppointOpenMember(subcommittee_id=sid, member_id=member, name=member,
                              term_start=start, term_end=end, reason="t")
 
