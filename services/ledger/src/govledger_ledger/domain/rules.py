@@ -11,7 +11,7 @@ from govledger_ledger.domain.core import Rejected
 
 RULES: dict[str, tuple[int, str, str]] = {
     # any command
-    "command.occurred_in_future": (422, "발생 시각이 현재보다 늦습니다.", "occurred_at is in the future."),
+    "command.occurred_in_future": (422, "발생 시각이 현재보다 늦습니다.", "The stated occurred_at is in the future."),
     "command.id_invalid": (422, "식별자는 영문·숫자·'_'·'-'·'.'로 1~100자여야 합니다.",
                            "Ids are 1-100 letters, digits, '_', '-' or '.'."),
     # appointment (every body)
@@ -20,7 +20,7 @@ RULES: dict[str, tuple[int, str, str]] = {
                                "This command seats council members only."),
     "appointment.not_seated": (409, "해당 기구에 재임 중인 위원이 아닙니다.",
                                "The member holds no seat on that body then."),
-    "appointment.end_outside_term": (422, "종료일이 임기 밖입니다.", "ended_on is outside the term."),
+    "appointment.end_outside_term": (422, "종료일이 임기 밖입니다.", "The end date is outside the term."),
     "appointment.cause_unknown": (422, "알 수 없는 종료 사유입니다.", "Unknown cause of ending."),
     # council
     "council.route_unknown": (422, "알 수 없는 위촉 경로입니다.", "Unknown appointment route."),
@@ -84,7 +84,7 @@ RULES: dict[str, tuple[int, str, str]] = {
     "vote.too_few_candidates": (422, "후보 의제가 둘 이상 필요합니다.", "A vote needs at least two candidates."),
     "vote.duplicate_candidate": (422, "같은 후보가 두 번 있습니다.", "A candidate is named twice."),
     "vote.choice_limit_invalid": (422, "선택 수는 1 이상 후보 수 이하입니다.",
-                                  "max_choices is between 1 and the number of candidates."),
+                                  "The choice limit is between 1 and the number of candidates."),
     "vote.period_invalid": (422, "투표 마감이 개시보다 빠릅니다.", "The vote closes before it opens."),
     "vote.candidate_unknown": (409, "제안되지 않은 후보 의제입니다.", "A candidate agenda does not exist."),
     "vote.candidate_merged": (409, "통합된 의제는 투표할 수 없습니다.", "A merged agenda cannot be voted on."),
@@ -124,7 +124,7 @@ RULES: dict[str, tuple[int, str, str]] = {
     "project.already_started": (409, "이 협약으로 이미 착수했습니다.", "Execution already started under this MOU."),
     "evaluation.kind_unknown": (422, "알 수 없는 평가 종류입니다.", "Unknown kind of evaluation."),
     "evaluation.half_invalid": (422, "반기 평가는 1 또는 2, 연간 평가는 0입니다.",
-                                "half is 1 or 2 for a half-year, 0 for the annual review."),
+                                "A half-year is 1 or 2; the annual review is 0."),
     "evaluation.score_out_of_range": (422, "점수는 0~100의 정수입니다.", "Scores are integers 0-100."),
     "evaluation.mou_not_signed": (409, "체결된 협약의 사업만 평가할 수 있습니다.",
                                   "Only a signed MOU's project can be evaluated."),

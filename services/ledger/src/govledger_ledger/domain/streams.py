@@ -1,4 +1,4 @@
-"""Which fold a stream takes, by its id: ``council``, ``agenda-<id>``, ``vote-<id>``..."""
+"""Which state a stream folds into, by its id: ``council``, ``agenda-<id>``, ``vote-<id>``..."""
 
 from __future__ import annotations
 
@@ -7,35 +7,48 @@ from typing import Any
 
 from govledger_contracts.events import Event
 
-from govledger_ledger.domain import agenda, ballot, meeting, mou, plan, project, vote, working_group
-from govledger_ledger.domain.roster import fold_body
-
-Fold = Callable[[str, Iterable[Event]], Any]
-
-_BY_PREFIX: tuple[tuple[str, Fold], ...] = (
-    ("agenda-", agenda.fold_agenda),
-    ("vote-", vote.fold_vote),
-    ("ballot-box-", ballot.fold_box),
-    ("working-group-", working_group.fold_working_group),
-    ("mou-", mou.fold_mou),
-    ("project-", project.fold_project),
-    ("meeting-", meeting.fold_meeting),
-    ("plan-", plan.fold_plan),
-    ("subcommittee-", fold_body),
+from govledger_ledger.domain import (
+    agenda,
+    ballot,
+    meeting,
+    mou,
+    plan,
+    project,
+    roster,
+    vote,
+    working_group,
 )
-_FIXED: dict[str, Fold] = {
-    "council": fold_body,
-    "regional-cooperation": fold_body,
-    "advisory-panel": fold_body,
-}
+from govledger_ledger.domain.core import fold
+
+StreamType = tuple[Any, Callable[[Any, Event], Any]]
+"""A stream type's initial state and its evolve function."""
+
+_BODY: StreamType = (roster.BodyState(), roster.evolve)
+_BY_PREFIX: tuple[tuple[str, StreamType], ...] = (
+    ("agenda-", (agenda.AgendaState(), agenda.evolve)),
+    ("vote-", (vote.VoteState(), vote.evolve)),
+    ("ballot-box-", (ballot.BoxState(), ballot.evolve)),
+    ("working-group-", (working_group.WorkingGroupState(), working_group.evolve)),
+    ("mou-", (mou.MouState(), mou.evolve)),
+    ("project-", (project.ProjectState(), project.evolve)),
+    ("meeting-", (meeting.MeetingState(), meeting.evolve)),
+    ("plan-", (plan.PlanState(), plan.evolve)),
+    ("subcommittee-", _BODY),
+)
+_FIXED = {"council": _BODY, "regional-cooperation": _BODY, "advisory-panel": _BODY}
+
+
+def stream_type(stream_id: str) -> StreamType:
+    fixed = _FIXED.get(stream_id)
+    if fixed is not None:
+        return fixed
+    for prefix, kind in _BY_PREFIX:
+        if stream_id.startswith(prefix):
+            return kind
+    raise ValueError(f"no stream type for {stream_id!r}")
 
 
 def fold_stream(stream_id: str, events: Iterable[Event]) -> Any:
     """Fold any stream into its state; an absent stream folds from no events."""
-    fixed = _FIXED.get(stream_id)
-    if fixed is not None:
-        return fixed(stream_id, events)
-    for prefix, fold in _BY_PREFIX:
-        if stream_id.startswith(prefix):
-            return fold(stream_id, events)
-    raise ValueError(f"no stream type for {stream_id!r}")
+    initial, evolve = stream_type(stream_id)
+    return fold(evolve, initial, events)
