@@ -27,5 +27,5 @@ def test_a_golden_payload_decodes_into_its_event_and_re_encodes_to_the_same_json
     raw = path.read_bytes()
     event = msgspec.json.decode(raw, type=DomainEvent)
     assert event_tag(event) == path.name.split(".")[0]
-    assert to_payload(event) == json.loads(raw)
+    assert json.loads(msgspec.json.encode(to_payload(event))) == json.loads(raw)
     assert canonical_bytes(to_payload(event)) == canonical_bytes(json.loads(raw))
