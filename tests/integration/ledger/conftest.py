@@ -6,11 +6,14 @@ subjects), so tests never see each other's events.
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
+import uvicorn
 from litestar.testing import AsyncTestClient
 
 from govledger_ledger.adapters.migrations import migrate
@@ -44,6 +47,22 @@ async def store(ledger_settings: Settings) -> AsyncIterator[PostgresEventStore]:
 async def client(ledger_settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
     async with AsyncTestClient(create_app(ledger_settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+async def live_server(ledger_settings: Settings) -> AsyncIterator[str]:
+    """The API on a real uvicorn server (streaming responses need a real socket)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(ledger_settings), host="127.0.0.1",
+                                           port=port, log_level="warning", lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
 
 
 @pytest.fixture

@@ -65,6 +65,11 @@ class LedgerApplication:
         handler: Handler[Any] = HANDLERS[type(command)]
         if actor.role not in handler.roles:
             raise Forbidden(f"role {actor.role!r} may not give {type(command).__name__}")
+        ctx = Context(now=self._clock(), actor_id=actor.id, actor_role=actor.role,
+                      voter_key=self._voter_key)
+        # Prepare first: the key is bound to the prepared command, so a ballot's fingerprint
+        # covers the voter's pseudonym, never the resident's identifier.
+        command = handler.prepare(command, ctx)
         idem = None
         if idempotency_key is not None:
             idem = IdempotencyRecord(subject=actor.id, key=idempotency_key,
@@ -72,9 +77,6 @@ class LedgerApplication:
             replay = await self._store.find_idempotent(idem)
             if replay is not None:
                 return replay
-        ctx = Context(now=self._clock(), actor_id=actor.id, actor_role=actor.role,
-                      voter_key=self._voter_key)
-        command = handler.prepare(command, ctx)
         correlation = correlation_id or str(uuid7())
         for attempt in range(MAX_ATTEMPTS):
             try:
@@ -87,7 +89,7 @@ class LedgerApplication:
     async def _attempt(self, handler: Handler[Any], command: Command, ctx: Context, actor: Actor,
                        idem: IdempotencyRecord | None, correlation: str) -> AppendResult | Rejected:
         stream_ids = handler.streams(command)
-        slices = {s: await self._store.read_stream(s) for s in stream_ids}
+        slices = await self._store.read_streams(stream_ids)
         states = {s: handler.fold(s, (from_payload(e.payload) for e in sl.envelopes))
                   for s, sl in slices.items()}
         decision = handler.decide(command, states, ctx)

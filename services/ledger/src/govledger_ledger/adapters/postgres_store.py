@@ -47,7 +47,8 @@ _EVENT_COLUMNS = (
     "payload", "prev_hash", "hash",
 )
 _SELECT = "SELECT " + ", ".join(_EVENT_COLUMNS) + " FROM ledger.events"
-_UNAVAILABLE = (OSError, asyncpg.CannotConnectNowError, asyncpg.ConnectionDoesNotExistError,
+_UNAVAILABLE = (OSError, asyncpg.PostgresConnectionError, asyncpg.OperatorInterventionError,
+                asyncpg.CannotConnectNowError, asyncpg.ConnectionDoesNotExistError,
                 asyncpg.InterfaceError, asyncio.TimeoutError)
 _decode_json = msgspec.json.Decoder().decode
 _encode_json = msgspec.json.Encoder().encode
@@ -256,6 +257,19 @@ class PostgresEventStore:
         envelopes = tuple(row_to_envelope(r) for r in rows)
         version = envelopes[-1].stream_version if envelopes else 0
         return StreamSlice(stream_id=stream_id, version=version, envelopes=envelopes)
+
+    async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, StreamSlice]:
+        """Several streams in one query (a decision may read hundreds of ballot boxes)."""
+        async with self._connection() as conn:
+            rows = await conn.fetch(
+                _SELECT + " WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version",
+                list(stream_ids),
+            )
+        grouped: dict[str, list[Envelope]] = {s: [] for s in stream_ids}
+        for row in rows:
+            grouped[row["stream_id"]].append(row_to_envelope(row))
+        return {s: StreamSlice(stream_id=s, version=es[-1].stream_version if es else 0,
+                               envelopes=tuple(es)) for s, es in grouped.items()}
 
     async def read_all(self, after: int, limit: int) -> list[Envelope]:
         async with self._connection() as conn:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import Example
-from litestar.params import Body, Parameter
+from litestar.params import Body, HeaderParameter
 
 from govledger_contracts.commands import Command
 from govledger_ledger.application import LedgerApplication
@@ -43,8 +43,8 @@ def _endpoint(handler: Handler[Any]) -> HTTPRouteHandler:
             title=name, description=handler.summary,
             examples=[Example(summary=handler.summary, value=handler.example)],
         )],
-        "idempotency_key": Annotated[str | None, Parameter(
-            header=IDEMPOTENCY_HEADER, required=False, min_length=1, max_length=MAX_KEY_LENGTH,
+        "idempotency_key": Annotated[str | None, HeaderParameter(
+            name=IDEMPOTENCY_HEADER, required=False, min_length=1, max_length=MAX_KEY_LENGTH,
             description="Retry-safe key: a retry with the same key and body returns the "
                         "original result and appends nothing.",
         )],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Request, Response
@@ -37,20 +38,27 @@ def rejected(r: Rejected) -> Response[dict[str, Any]]:
     return problem(r.status, r.code, r.message_en, f"{r.message_ko} / {r.message_en}", **extra)
 
 
+_FIELD_PATTERNS = (
+    re.compile(r" - at `\$\.([^`]+)`"),
+    re.compile(r"(?:missing required field|unknown field) `([^`]+)`"),
+)
+
+
+def _field_of(message: str, key: str | None) -> str | None:
+    """The offending field: msgspec's ``$.path``, a missing/unknown field, else the key."""
+    for pattern in _FIELD_PATTERNS:
+        match = pattern.search(message)
+        if match:
+            return match.group(1)
+    return key if key not in (None, "data") else None
+
+
 def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     errors = exc.extra if isinstance(exc.extra, list) else []
-    field = None
-    for err in errors:
-        if isinstance(err, dict) and err.get("key"):
-            field = err["key"]
-            break
-    detail = str(exc.detail)
-    if errors and isinstance(errors[0], dict):
-        detail = str(errors[0].get("message", detail))
-    if field is None and " - at `$." in detail:
-        field = detail.rsplit("`$.", 1)[1].rstrip("`")
+    first = errors[0] if errors and isinstance(errors[0], dict) else {}
+    detail = str(first.get("message", exc.detail))
     return problem(422, "request.invalid", "The request is not valid", detail,
-                   field=field, errors=errors)
+                   field=_field_of(detail, first.get("key")), errors=errors)
 
 
 def _conflict(_: Request[Any, Any, Any], exc: ConcurrencyConflict) -> Response[dict[str, Any]]:

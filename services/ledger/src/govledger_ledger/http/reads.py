@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from litestar import Request, get
 from litestar.exceptions import NotFoundException, ValidationException
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from govledger_contracts.envelope import ENVELOPE_ENCODER, Envelope
@@ -27,12 +27,11 @@ def _store(request: Request[Any, Any, Any]) -> PostgresEventStore:
     return store
 
 
-@get("/v1/events", summary="The global log, in position order, paged", tags=["log"],
-     sync_to_thread=False)
+@get("/v1/events", summary="The global log, in position order, paged", tags=["log"])
 async def list_events(
     request: Request[Any, Any, Any],
-    after: Annotated[int, Parameter(ge=0, description="Return events after this position")] = 0,
-    limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
+    after: Annotated[int, QueryParameter(ge=0, description="Return events after this position")] = 0,
+    limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
 ) -> EventPage:
     require_reader(request)
     store = _store(request)
@@ -44,7 +43,7 @@ async def list_events(
 
 
 @get("/v1/events/{event_id:str}", summary="One event by its id", tags=["log"])
-async def get_event(request: Request[Any, Any, Any], event_id: str) -> Envelope:
+async def get_event(request: Request[Any, Any, Any], event_id: FromPath[str]) -> Envelope:
     require_reader(request)
     try:
         uuid.UUID(event_id)
@@ -75,8 +74,8 @@ def parse_as_of(value: str) -> int | dt.datetime:
 
 @get("/v1/streams/{stream_id:str}", summary="One stream's events (optionally as of a point)",
      tags=["log"])
-async def get_stream(request: Request[Any, Any, Any], stream_id: str,
-                     as_of: str | None = None) -> StreamView:
+async def get_stream(request: Request[Any, Any, Any], stream_id: FromPath[str],
+                     as_of: FromQuery[str | None] = None) -> StreamView:
     require_reader(request)
     store = _store(request)
     position = None
@@ -108,8 +107,8 @@ async def _live(request: Request[Any, Any, Any], after: int) -> AsyncIterator[Se
      tags=["log"])
 async def live_events(
     request: Request[Any, Any, Any],
-    after: Annotated[int | None, Parameter(ge=0)] = None,
-    last_event_id: Annotated[str | None, Parameter(header="Last-Event-ID")] = None,
+    after: Annotated[int | None, QueryParameter(ge=0)] = None,
+    last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID")] = None,
 ) -> ServerSentEvent:
     require_reader(request)
     start = after if after is not None else int(last_event_id) if (last_event_id or "").isdigit() else 0

@@ -1,0 +1,178 @@
+"""The ledger's HTTP API as a client meets it: commands, errors, idempotency, reads, SSE."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from litestar.testing import AsyncTestClient
+
+from govledger_contracts.commands import ProposeAgenda
+from govledger_ledger.domain import HANDLERS
+
+Client = AsyncTestClient  # type: ignore[type-arg]
+Headers = Callable[..., dict[str, str]]
+PROPOSE = HANDLERS[ProposeAgenda]
+
+
+def proposal(agenda_id: str, **changes: Any) -> dict[str, Any]:
+    body = {"reason": "주민 제안 / resident proposal", "agenda_id": agenda_id,
+            "title": "어르신 돌봄 공동체", "summary": "", "channel": "online",
+            "domains": ["welfare"], "year": 2023}
+    return {**body, **changes}
+
+
+async def head(client: Client) -> int:
+    return int((await client.get("/v1/events?limit=1")).json()["head_position"])
+
+
+async def test_a_command_records_an_event_whose_actor_comes_from_the_token(
+    client: Client, token: Headers,
+) -> None:
+    response = await client.post(PROPOSE.path, json=proposal("a-1"),
+                                 headers=token("secretariat", "kim"))
+    assert response.status_code == 201, response.text
+    [event] = response.json()["events"]
+    assert event["actor"] == {"id": "kim", "role": "secretariat"}
+    assert event["position"] == 1
+    assert event["type"] == "agenda_proposed"
+    assert event["prev_hash"] == "00" * 32
+
+
+async def test_a_body_that_claims_an_actor_is_refused_and_writes_nothing(
+    client: Client, token: Headers,
+) -> None:
+    body = {**proposal("a-1"), "actor": {"id": "mayor", "role": "admin"}}
+    response = await client.post(PROPOSE.path, json=body, headers=token())
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert await head(client) == 0
+
+
+async def test_bad_input_gets_a_problem_naming_the_field_and_writes_nothing(
+    client: Client, token: Headers,
+) -> None:
+    response = await client.post(PROPOSE.path, json=proposal("a-1", year="next"),
+                                 headers=token())
+    problem = response.json()
+    assert response.status_code == 422
+    assert problem["status"] == 422
+    assert problem["field"] == "year"
+    assert await head(client) == 0
+    broken = await client.post(PROPOSE.path, content=b"{not json", headers=token())
+    assert broken.status_code in (400, 422)
+    assert await head(client) == 0
+
+
+async def test_writes_need_a_valid_bearer_token_and_a_permitted_role(
+    client: Client, token: Headers,
+) -> None:
+    missing = await client.post(PROPOSE.path, json=proposal("a-1"))
+    assert missing.status_code == 401
+    assert missing.json()["code"] == "auth.unauthenticated"
+    forged = await client.post(PROPOSE.path, json=proposal("a-1"),
+                               headers={"Authorization": "Bearer not.a.token"})
+    assert forged.status_code == 401
+    auditor = await client.post(PROPOSE.path, json=proposal("a-1"), headers=token("auditor"))
+    assert auditor.status_code == 403
+    assert await head(client) == 0
+
+
+async def test_an_idempotent_retry_returns_the_original_and_a_new_body_is_a_409(
+    client: Client, token: Headers,
+) -> None:
+    headers = {**token(), "Idempotency-Key": "propose-a-1"}
+    first = await client.post(PROPOSE.path, json=proposal("a-1"), headers=headers)
+    retries = await asyncio.gather(*(client.post(PROPOSE.path, json=proposal("a-1"),
+                                                 headers=headers) for _ in range(5)))
+    assert first.status_code == 201
+    for retry in retries:
+        assert retry.status_code == 201
+        assert retry.headers["idempotent-replayed"] == "true"
+        assert retry.json()["events"] == first.json()["events"]
+    other = await client.post(PROPOSE.path, json=proposal("a-1", title="다른 제목"),
+                              headers=headers)
+    assert other.status_code == 409
+    assert other.json()["code"] == "idempotency.key_reused"
+    assert await head(client) == 1
+
+
+async def test_a_stale_expected_version_is_a_409_that_reports_the_current_version(
+    client: Client, token: Headers,
+) -> None:
+    ok = await client.post(PROPOSE.path, json=proposal("a-1", expected_version="no_stream"),
+                           headers=token())
+    assert ok.status_code == 201
+    stale = await client.post(PROPOSE.path, json=proposal("a-2", expected_version=3),
+                              headers=token())
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == 0
+    assert await head(client) == 1
+
+
+async def test_the_global_log_pages_in_order_and_single_events_and_streams_are_readable(
+    client: Client, token: Headers,
+) -> None:
+    for i in range(5):
+        await client.post(PROPOSE.path, json=proposal(f"a-{i}"), headers=token())
+    page = (await client.get("/v1/events?after=1&limit=2")).json()
+    assert [e["position"] for e in page["events"]] == [2, 3]
+    assert page["next"] == "/v1/events?after=3&limit=2"
+    assert page["head_position"] == 5
+    last = (await client.get("/v1/events?after=3&limit=2")).json()
+    assert last["next"] is None
+    one = page["events"][0]
+    assert (await client.get(f"/v1/events/{one['event_id']}")).json() == one
+    stream = (await client.get(f"/v1/streams/{one['stream_id']}")).json()
+    assert stream["version"] == 1
+    assert stream["events"] == [one]
+    as_of = (await client.get(f"/v1/streams/{one['stream_id']}?as_of=1")).json()
+    assert as_of["events"] == []
+
+
+async def test_unknown_and_malformed_reads_are_problems(client: Client) -> None:
+    missing = await client.get("/v1/events/01890a5d-ac96-774b-bcce-b302099a8057")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
+    assert (await client.get("/v1/events/not-a-uuid")).status_code == 422
+    assert (await client.get("/v1/streams/nothing-here")).status_code == 404
+    assert (await client.get("/v1/events?limit=0")).status_code == 422
+    assert (await client.get("/v1/streams/x?as_of=yesterday")).status_code == 422
+
+
+async def test_live_events_catch_up_then_follow_new_appends(
+    live_server: str, token: Headers,
+) -> None:
+    async with httpx.AsyncClient(base_url=live_server, timeout=20) as http:
+        await http.post(PROPOSE.path, json=proposal("a-1"), headers=token())
+        received: list[dict[str, Any]] = []
+
+        async def listen() -> None:
+            async with http.stream("GET", "/v1/events/live?after=0") as response:
+                assert response.headers["content-type"].startswith("text/event-stream")
+                async for line in response.aiter_lines():
+                    if line.startswith("data:"):
+                        received.append(json.loads(line[5:]))
+                        if len(received) == 2:
+                            return
+
+        listener = asyncio.create_task(listen())
+        await asyncio.sleep(0.5)
+        await http.post(PROPOSE.path, json=proposal("a-2"), headers=token())
+        await asyncio.wait_for(listener, 20)
+    assert [e["position"] for e in received] == [1, 2]
+
+
+async def test_health_readiness_and_the_openapi_document(client: Client) -> None:
+    assert (await client.get("/health")).json()["status"] == "ok"
+    ready = await client.get("/ready")
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["checks"] == {"postgres": "ok", "nats": "ok"}
+    spec = (await client.get("/schema/openapi.json")).json()
+    operation = spec["paths"][PROPOSE.path]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"]["examples"]
+    assert "Envelope" in spec["components"]["schemas"]
+    assert "ProposeAgenda" in spec["components"]["schemas"]
