@@ -1,0 +1,189 @@
+"""``govledger up`` as a user meets it: one command, the whole system, Ctrl-C to stop."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sysconfig
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import nats
+import pytest
+from govledger_launcher.embedded import free_port
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        importlib.util.find_spec("govledger_ledger.__main__") is None,
+        reason="the ledger services have no entry point yet (govledger_ledger.__main__)",
+    ),
+]
+
+GOVLEDGER = str(Path(sysconfig.get_path("scripts")) / "govledger")
+READY_LINE = "Press Ctrl-C to stop."
+START_TIMEOUT = 120.0
+STOP_TIMEOUT = 60.0
+
+
+class Up:
+    """A ``govledger up`` child process and everything it printed."""
+
+    def __init__(self, data_dir: Path, http_port: int) -> None:
+        # Embedded servers, like a user without any configuration.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GOVLEDGER_")}
+        self.process = subprocess.Popen(
+            [GOVLEDGER, "up", "--data-dir", str(data_dir), "--http-port", str(http_port)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, env=env,
+        )  # fmt: skip
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+            if READY_LINE in line:
+                self.ready.set()
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_ready(self) -> dict[str, str]:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self.ready.wait(0.2):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"govledger up did not become ready:\n{self.output}")
+        return self.printed()
+
+    def printed(self) -> dict[str, str]:
+        """The banner's ``name: value`` lines."""
+        found = (re.match(r"^\s+([a-zA-Z ]+):\s+(\S+)$", line) for line in self.lines)
+        return {m.group(1).strip(): m.group(2) for m in found if m}
+
+    def stop(self, sig: signal.Signals = signal.SIGTERM) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            code = self.process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            pytest.fail(f"govledger up did not stop on {sig.name}:\n{self.output}")
+        self._reader.join(5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        return code
+
+
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    root = Path(tempfile.mkdtemp(prefix="govledger-e2e-"))
+    yield root / "data"
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def http_status(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return int(response.status)
+
+
+def processes_using(data_dir: Path) -> list[str]:
+    """Live processes whose command line, working directory or environment names data_dir."""
+    needle = str(data_dir).encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            cwd = os.readlink(entry / "cwd").encode()
+            environ = (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z" and (needle in cmdline or cwd.startswith(needle) or needle in environ):
+            command = cmdline.replace(b"\0", b" ").decode(errors="replace")
+            found.append(f"{entry.name}: {command}")
+    return found
+
+
+def assert_nothing_left(data_dir: Path) -> None:
+    deadline = time.monotonic() + 10
+    while processes_using(data_dir) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_using(data_dir) == []
+    assert not (data_dir / "runtime.json").exists()
+
+
+def second_up_is_refused(data_dir: Path) -> str:
+    result = subprocess.run(
+        [GOVLEDGER, "up", "--data-dir", str(data_dir), "--http-port", str(free_port())],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    return result.stderr
+
+
+async def marker_rows(database_url: str, add: str | None = None) -> list[str]:
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute("CREATE TABLE IF NOT EXISTS e2e_marker (note text)")
+        if add is not None:
+            await conn.execute("INSERT INTO e2e_marker VALUES ($1)", add)
+        return [r["note"] for r in await conn.fetch("SELECT note FROM e2e_marker ORDER BY note")]
+    finally:
+        await conn.close()
+
+
+async def jetstream_answers(nats_url: str) -> bool:
+    nc = await nats.connect(nats_url)
+    try:
+        await nc.jetstream().account_info()
+        return True
+    finally:
+        await nc.close()
+
+
+async def test_up_serves_stops_cleanly_and_continues_on_the_same_data(data_dir: Path) -> None:
+    port = free_port()
+    first = Up(data_dir, port)
+    printed = first.wait_ready()
+    try:
+        assert printed["API"] == f"http://127.0.0.1:{port}"
+        assert printed["database"].startswith("postgresql://postgres@127.0.0.1:")
+        assert printed["NATS"].startswith("nats://127.0.0.1:")
+        assert printed["admin token"].count(".") == 2  # a JWT
+        assert http_status(f"{printed['API']}/health") == 200
+        assert await jetstream_answers(printed["NATS"])
+        assert await marker_rows(printed["database"], add="written by the first run") != []
+        assert (data_dir / "runtime.json").exists()
+        assert "already runs" in second_up_is_refused(data_dir)
+    finally:
+        code = first.stop()
+    assert code == 0, first.output
+    assert_nothing_left(data_dir)
+
+    second = Up(data_dir, port)
+    printed = second.wait_ready()
+    try:
+        assert http_status(f"{printed['API']}/health") == 200
+        assert await marker_rows(printed["database"]) == ["written by the first run"]
+    finally:
+        code = second.stop(signal.SIGINT)  # what Ctrl-C sends
+    assert code == 0, second.output
+    assert_nothing_left(data_dir)
