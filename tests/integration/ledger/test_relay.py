@@ -10,6 +10,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import msgspec
 import nats
 import pytest
 from nats.js import JetStreamContext
@@ -118,8 +119,7 @@ async def test_appends_succeed_while_nats_is_down_and_arrive_in_order_after(
     store: PostgresEventStore, ledger_settings: Settings, tmp_path: Path,
 ) -> None:
     server = EmbeddedNats(tmp_path / "nats").start()
-    settings = Settings(**{**{f: getattr(ledger_settings, f) for f in ledger_settings.__struct_fields__},
-                           "nats_url": server.url})
+    settings = msgspec.structs.replace(ledger_settings, nats_url=server.url)
     async with running_relay(settings):
         await asyncio.gather(*(store.append(write(f"s{i}")) for i in range(50)))
         nc = await nats.connect(server.url)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+
 import asyncpg
 import pytest
 
@@ -18,6 +20,7 @@ from govledger_ledger.ports import (
 )
 from govledger_ledger.settings import Settings
 from tests.integration.ledger.helpers import event, write
+
 
 async def test_exactly_one_of_100_concurrent_appends_with_the_same_expected_version_wins(
     store: PostgresEventStore,
@@ -40,7 +43,7 @@ async def test_positions_are_gap_free_and_the_chain_links_every_event(
     events = await store.read_all(0, 1000)
     assert [e.position for e in events] == list(range(1, len(events) + 1))
     assert events[0].prev_hash == "00" * 32
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
     assert all(e.computed_hash() == e.hash for e in events)
     assert await store.head() == (len(events), events[-1].hash)

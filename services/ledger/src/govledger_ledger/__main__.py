@@ -1,4 +1,4 @@
-"""Service entry points: ``python -m govledger_ledger api`` and ``python -m govledger_ledger relay``.
+"""Service entry points: ``python -m govledger_ledger api`` and ``… relay``.
 
 Each reads its settings from ``GOVLEDGER_*`` environment variables; SIGTERM drains and stops.
 """

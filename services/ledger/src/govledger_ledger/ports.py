@@ -54,6 +54,13 @@ class AppendRequest(msgspec.Struct, frozen=True, kw_only=True):
     idempotency: IdempotencyRecord | None = None
 
 
+def touched(request: AppendRequest) -> list[tuple[str, Expected]]:
+    """Every (stream, expected version) a request checks: its guards, then its writes."""
+    return [(g.stream_id, g.expected) for g in request.guards] + [
+        (w.stream_id, w.expected) for w in request.writes
+    ]
+
+
 class AppendResult(msgspec.Struct, frozen=True, kw_only=True):
     envelopes: tuple[Envelope, ...]
     replayed: bool = False
@@ -90,7 +97,8 @@ class StreamSlice(msgspec.Struct, frozen=True, kw_only=True):
 
 class EventStore(Protocol):
     async def append(self, request: AppendRequest) -> AppendResult: ...
-    async def read_stream(self, stream_id: str, *, up_to_position: int | None = None) -> StreamSlice: ...
+    async def read_stream(self, stream_id: str, *,
+                          up_to_position: int | None = None) -> StreamSlice: ...
     async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, StreamSlice]: ...
     async def read_all(self, after: int, limit: int) -> list[Envelope]: ...
     async def get_event(self, event_id: str) -> Envelope | None: ...

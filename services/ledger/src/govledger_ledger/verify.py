@@ -42,8 +42,9 @@ async def verify_chain(database_url: str,
                 if progress is not None and position % 1000 == 0:
                     progress(position, total)
         if position != total:
-            return ChainReport(ok=False, count=position, head_hash=prev, bad_position=position + 1,
-                               problem=f"the head says {total} events but the log ends at {position}")
+            problem = f"the head says {total} events but the log ends at {position}"
+            return ChainReport(ok=False, count=position, head_hash=prev,
+                               bad_position=position + 1, problem=problem)
         if progress is not None:
             progress(position, total)
         return ChainReport(ok=True, count=position, head_hash=prev)

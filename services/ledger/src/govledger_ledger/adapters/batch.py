@@ -23,6 +23,7 @@ from govledger_ledger.ports import (
     IdempotencyMismatch,
     InvalidData,
     NewEvent,
+    touched,
 )
 
 Outcome = AppendResult | Exception
@@ -96,8 +97,8 @@ class _Planner:
             )
 
     def _place(self, request: AppendRequest) -> list[Envelope]:
-        for item in (*request.guards, *request.writes):
-            check_expected(item.stream_id, item.expected, self.versions.get(item.stream_id, 0))
+        for stream_id, expected in touched(request):
+            check_expected(stream_id, expected, self.versions.get(stream_id, 0))
         for write in request.writes:
             if any(_has_nul(e, write.stream_id) for e in write.events):
                 raise InvalidData("text may not contain the NUL character (U+0000)")

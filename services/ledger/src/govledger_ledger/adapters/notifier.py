@@ -32,12 +32,12 @@ class PostgresNotifier:
             self.generation += 1
             self._changed.notify_all()
 
-    async def wait(self, seen: int, timeout: float) -> bool:
+    async def wait(self, seen: int, seconds: float) -> bool:
         """Wait until a notification newer than ``seen`` arrives; False on timeout."""
         async with self._changed:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
-                    self._changed.wait_for(lambda: self.generation != seen), timeout
+                    self._changed.wait_for(lambda: self.generation != seen), seconds
                 )
             return self.generation != seen
 

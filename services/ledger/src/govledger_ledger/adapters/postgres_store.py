@@ -38,6 +38,7 @@ from govledger_ledger.ports import (
     IdempotencyRecord,
     StoreUnavailable,
     StreamSlice,
+    touched,
 )
 
 APPENDED_CHANNEL = "govledger_appended"
@@ -107,6 +108,8 @@ def _record(e: Envelope) -> tuple[Any, ...]:
     )
 
 
+Connection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
+"""A connection or the pool's proxy for one: both run queries the same way."""
 _Pending = tuple[AppendRequest, "asyncio.Future[AppendResult]"]
 
 
@@ -122,7 +125,7 @@ class PostgresEventStore:
         self._writer: asyncio.Task[None] | None = None
 
     @contextlib.asynccontextmanager
-    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+    async def _connection(self) -> AsyncIterator[Connection]:
         """A pooled connection; driver connection failures become StoreUnavailable here."""
         try:
             async with self._pool.acquire() as conn:
@@ -170,14 +173,15 @@ class PostgresEventStore:
                 continue
             if isinstance(outcome, Exception):
                 future.set_exception(outcome)
-            else:
+            elif outcome is not None:
                 future.set_result(outcome)
 
     async def _commit(self, requests: Sequence[AppendRequest]) -> BatchPlan:
         async with self._pool.acquire() as conn, conn.transaction():
             # The serialisation point: see the module docstring.
             head = await conn.fetchrow("SELECT position, hash FROM ledger.head FOR UPDATE")
-            streams = sorted({w.stream_id for r in requests for w in (*r.writes, *r.guards)})
+            assert head is not None, "migration 001 inserts the head row"
+            streams = sorted({stream for r in requests for stream, _ in touched(r)})
             rows = await conn.fetch(
                 "SELECT stream_id, max(stream_version) AS v FROM ledger.events"
                 " WHERE stream_id = ANY($1::text[]) GROUP BY stream_id", streams,
@@ -189,10 +193,9 @@ class PostgresEventStore:
                 recorded_at=self._clock(),
             )
             await self._write(conn, plan)
-            plan = await self._resolve_replays(conn, plan)
-        return plan
+            return await self._resolve_replays(conn, plan)
 
-    async def _known_keys(self, conn: asyncpg.Connection,
+    async def _known_keys(self, conn: Connection,
                           requests: Sequence[AppendRequest]) -> dict[tuple[str, str], Any]:
         keys = [r.idempotency for r in requests if r.idempotency is not None]
         if not keys:
@@ -204,7 +207,7 @@ class PostgresEventStore:
         )
         return {(r["subject"], r["key"]): (r["fingerprint"], tuple(r["positions"])) for r in rows}
 
-    async def _write(self, conn: asyncpg.Connection, plan: BatchPlan) -> None:
+    async def _write(self, conn: Connection, plan: BatchPlan) -> None:
         if not plan.envelopes:
             return
         await conn.copy_records_to_table(
@@ -224,7 +227,7 @@ class PostgresEventStore:
         # NOTIFY is transactional: listeners (relay, live SSE) hear it only after commit.
         await conn.execute("SELECT pg_notify($1, $2)", APPENDED_CHANNEL, str(last.position))
 
-    async def _resolve_replays(self, conn: asyncpg.Connection, plan: BatchPlan) -> BatchPlan:
+    async def _resolve_replays(self, conn: Connection, plan: BatchPlan) -> BatchPlan:
         wanted = sorted({p for positions in plan.replays.values() for p in positions})
         if not wanted:
             return plan
@@ -242,8 +245,10 @@ class PostgresEventStore:
                 return None
             if row["fingerprint"] != record.fingerprint:
                 raise IdempotencyMismatch(record.key)
-            rows = await conn.fetch(_SELECT + " WHERE position = ANY($1::bigint[]) ORDER BY position",
-                                    list(row["positions"]))
+            rows = await conn.fetch(
+                _SELECT + " WHERE position = ANY($1::bigint[]) ORDER BY position",
+                list(row["positions"]),
+            )
         return AppendResult(envelopes=tuple(row_to_envelope(r) for r in rows), replayed=True)
 
     async def read_stream(self, stream_id: str, *,
@@ -286,6 +291,7 @@ class PostgresEventStore:
     async def head(self) -> tuple[int, str]:
         async with self._connection() as conn:
             row = await conn.fetchrow("SELECT position, hash FROM ledger.head")
+        assert row is not None, "migration 001 inserts the head row"
         return row["position"], row["hash"].hex()
 
     async def relay_status(self) -> tuple[int, float]:
@@ -297,6 +303,7 @@ class PostgresEventStore:
                 " FROM ledger.head h CROSS JOIN ledger.relay_state r"
                 " LEFT JOIN ledger.events e ON e.position = r.position + 1"
             )
+        assert row is not None, "migration 001 inserts the head and relay rows"
         return int(row["backlog"]), float(row["lag"])
 
     async def position_at(self, when: dt.datetime) -> int:

@@ -22,8 +22,8 @@ from govledger_ledger.http.problems import EXCEPTION_HANDLERS, RETRY_AFTER_SECON
 from govledger_ledger.http.reads import get_event, get_stream, list_events, live_events
 from govledger_ledger.http.views import Health
 from govledger_ledger.ports import StoreUnavailable
-from govledger_ledger.voter_key import load_or_create_voter_key
 from govledger_ledger.settings import Settings
+from govledger_ledger.voter_key import load_or_create_voter_key
 
 
 @get("/health", summary="The process is up", tags=["ops"], sync_to_thread=False)

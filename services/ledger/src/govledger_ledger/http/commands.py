@@ -50,10 +50,11 @@ def _endpoint(handler: Handler[Any]) -> HTTPRouteHandler:
         )],
         "return": Response[CommandAccepted],
     }
+    roles = ", ".join(sorted(handler.roles))
     return post(
         handler.path, summary=handler.summary, operation_id=name, tags=["commands"],
         status_code=201, security=[{"bearer": []}],
-        description=(handler.command.__doc__ or "") + f"\n\nRoles: {', '.join(sorted(handler.roles))}.",
+        description=f"{handler.command.__doc__ or ''}\n\nRoles: {roles}.",
     )(endpoint)
 
 

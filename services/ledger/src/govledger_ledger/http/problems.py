@@ -69,8 +69,8 @@ def _conflict(_: Request[Any, Any, Any], exc: ConcurrencyConflict) -> Response[d
 
 def _idempotency(_: Request[Any, Any, Any], exc: IdempotencyMismatch) -> Response[dict[str, Any]]:
     return problem(409, "idempotency.key_reused", "Idempotency-Key reused",
-                   "이 Idempotency-Key는 다른 요청 본문에 이미 쓰였습니다. / This Idempotency-Key was "
-                   "already used with a different request body.")
+                   "이 Idempotency-Key는 다른 요청 본문에 이미 쓰였습니다. / "
+                   "This Idempotency-Key was already used with a different request body.")
 
 
 def _unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

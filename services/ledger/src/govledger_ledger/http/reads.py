@@ -30,7 +30,7 @@ def _store(request: Request[Any, Any, Any]) -> PostgresEventStore:
 @get("/v1/events", summary="The global log, in position order, paged", tags=["log"])
 async def list_events(
     request: Request[Any, Any, Any],
-    after: Annotated[int, QueryParameter(ge=0, description="Return events after this position")] = 0,
+    after: Annotated[int, QueryParameter(ge=0, description="Events after this position")] = 0,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
 ) -> EventPage:
     require_reader(request)
@@ -89,7 +89,8 @@ async def get_stream(request: Request[Any, Any, Any], stream_id: FromPath[str],
                       events=stream.envelopes)
 
 
-async def _live(request: Request[Any, Any, Any], after: int) -> AsyncIterator[ServerSentEventMessage]:
+async def _live(request: Request[Any, Any, Any],
+                after: int) -> AsyncIterator[ServerSentEventMessage]:
     store, notifier = _store(request), request.app.state.notifier
     cursor = after
     while True:
@@ -111,5 +112,6 @@ async def live_events(
     last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID")] = None,
 ) -> ServerSentEvent:
     require_reader(request)
-    start = after if after is not None else int(last_event_id) if (last_event_id or "").isdigit() else 0
+    resume = last_event_id or ""
+    start = after if after is not None else int(resume) if resume.isdigit() else 0
     return ServerSentEvent(_live(request, start))
