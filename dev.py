@@ -91,6 +91,9 @@ def sync(uv: str) -> None:
         print("dev.py: creating .venv from uv.lock", file=sys.stderr, flush=True)
     env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
     env["UV_PROJECT_ENVIRONMENT"] = str(VENV)  # the commands below expect it there
+    # Trust the machine's certificate store, as pip does: behind a TLS-inspecting proxy,
+    # uv's built-in roots fail to reach PyPI unless SSL_CERT_FILE happens to be set.
+    env.setdefault("UV_SYSTEM_CERTS", "1")
     _run(
         # --python: this interpreter, so uv never tries to download one.
         [uv, "sync", "--locked", "--quiet", "--python", sys.executable],
