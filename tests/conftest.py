@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
 from govledger_launcher.embedded import EmbeddedNats, EmbeddedPostgres
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import asyncpg
 import nats
 import pytest
+
 from govledger_launcher.embedded import free_port
 
 pytestmark = [

@@ -15,6 +15,7 @@ from pathlib import Path
 import asyncpg
 import nats
 import pytest
+
 from govledger_launcher.embedded import (
     PG_USER,
     EmbeddedNats,
