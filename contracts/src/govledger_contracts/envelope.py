@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from govledger_contracts.canonical import canonical_bytes, chain_hash, format_time
+from govledger_contracts.canonical import canonical_json_bytes, chain_hash, format_time
 
 
 class Actor(msgspec.Struct, frozen=True, kw_only=True):
@@ -75,7 +75,7 @@ def leaf_document(e: Envelope) -> dict[str, Any]:
 
 
 def leaf_bytes_of(e: Envelope) -> bytes:
-    return canonical_bytes(leaf_document(e))
+    return canonical_json_bytes(leaf_document(e))
 
 
 ENVELOPE_ENCODER = msgspec.json.Encoder()

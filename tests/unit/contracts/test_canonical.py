@@ -4,11 +4,14 @@ import datetime as dt
 import hashlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govledger_contracts.canonical import (
     GENESIS_HASH,
     CanonicalEncodingError,
     canonical_bytes,
+    canonical_json_bytes,
     chain_hash,
 )
 from govledger_contracts.envelope import Actor, Envelope
@@ -82,3 +85,24 @@ def test_aware_datetimes_are_shown_in_utc_with_microseconds() -> None:
     assert canonical_bytes(dt.datetime(2023, 12, 1, 9, 0, tzinfo=seoul)) == (
         b'"2023-12-01T00:00:00.000000Z"'
     )
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**60), 2**60) | st.text()
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=1000)
+@given(JSON_VALUES)
+def test_the_fast_encoder_agrees_with_the_reference_encoder_byte_for_byte(value: object) -> None:
+    try:
+        expected = canonical_bytes(value)
+    except CanonicalEncodingError:
+        with pytest.raises(CanonicalEncodingError):
+            canonical_json_bytes(value)
+        return
+    assert canonical_json_bytes(value) == expected
