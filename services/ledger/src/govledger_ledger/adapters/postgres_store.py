@@ -48,6 +48,13 @@ _EVENT_COLUMNS = (
     "payload", "prev_hash", "hash",
 )
 _SELECT = "SELECT " + ", ".join(_EVENT_COLUMNS) + " FROM ledger.events"
+_COLUMN_TYPES = ("bigint", "uuid", "text", "integer", "text", "timestamptz", "timestamptz",
+                 "text", "text", "text", "text", "text", "jsonb", "bytea", "bytea")
+# One round trip for the whole batch: each column travels as one array.
+_INSERT = (
+    "INSERT INTO ledger.events (" + ", ".join(_EVENT_COLUMNS) + ") SELECT * FROM unnest("
+    + ", ".join(f"${i}::{t}[]" for i, t in enumerate(_COLUMN_TYPES, start=1)) + ")"
+)
 _UNAVAILABLE = (OSError, asyncpg.PostgresConnectionError, asyncpg.OperatorInterventionError,
                 asyncpg.CannotConnectNowError, asyncpg.ConnectionDoesNotExistError,
                 asyncpg.InterfaceError, asyncio.TimeoutError)
@@ -116,13 +123,14 @@ _Pending = tuple[AppendRequest, "asyncio.Future[AppendResult]"]
 class PostgresEventStore:
     """The event store port on PostgreSQL, with in-process group commit."""
 
-    def __init__(self, pool: asyncpg.Pool, *, max_batch: int = 1000,
+    def __init__(self, pool: asyncpg.Pool, *, max_batch: int = 1000, writers: int = 2,
                  clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._pool = pool
         self._max_batch = max_batch
+        self._writer_count = writers
         self._clock = clock
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
-        self._writer: asyncio.Task[None] | None = None
+        self._writers: list[asyncio.Task[None]] = []
 
     @contextlib.asynccontextmanager
     async def _connection(self) -> AsyncIterator[Connection]:
@@ -135,16 +143,19 @@ class PostgresEventStore:
 
     async def append(self, request: AppendRequest) -> AppendResult:
         """Queue the request for the next group commit and wait for its own outcome."""
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_loop(), name="govledger-writer")
+        # Two writers pipeline the batches: while one commits (holding the head lock), the
+        # other has already begun its transaction and waits on the lock with the next batch.
+        self._writers = [w for w in self._writers if not w.done()]
+        while len(self._writers) < self._writer_count:
+            self._writers.append(asyncio.create_task(self._write_loop(), name="govledger-writer"))
         future: asyncio.Future[AppendResult] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((request, future))
         return await future
 
     async def close(self) -> None:
-        if self._writer is not None:
-            self._writer.cancel()
-            await asyncio.gather(self._writer, return_exceptions=True)
+        for writer in self._writers:
+            writer.cancel()
+        await asyncio.gather(*self._writers, return_exceptions=True)
 
     async def _write_loop(self) -> None:
         while True:
@@ -210,22 +221,20 @@ class PostgresEventStore:
     async def _write(self, conn: Connection, plan: BatchPlan) -> None:
         if not plan.envelopes:
             return
-        await conn.copy_records_to_table(
-            "events", schema_name="ledger", columns=_EVENT_COLUMNS,
-            records=[_record(e) for e in plan.envelopes],
-        )
+        columns = list(zip(*(_record(e) for e in plan.envelopes), strict=True))
+        await conn.execute(_INSERT, *columns)
         if plan.idempotency_rows:
             await conn.executemany(
                 "INSERT INTO ledger.idempotency (subject, key, fingerprint, positions, created_at)"
                 " VALUES ($1, $2, $3, $4, $5)", plan.idempotency_rows,
             )
         last = plan.envelopes[-1]
-        await conn.execute(
-            "UPDATE ledger.head SET position = $1, hash = $2", last.position,
-            bytes.fromhex(last.hash),
-        )
         # NOTIFY is transactional: listeners (relay, live SSE) hear it only after commit.
-        await conn.execute("SELECT pg_notify($1, $2)", APPENDED_CHANNEL, str(last.position))
+        await conn.execute(
+            "WITH moved AS (UPDATE ledger.head SET position = $1, hash = $2)"
+            " SELECT pg_notify($3, $1::text)",
+            last.position, bytes.fromhex(last.hash), APPENDED_CHANNEL,
+        )
 
     async def _resolve_replays(self, conn: Connection, plan: BatchPlan) -> BatchPlan:
         wanted = sorted({p for positions in plan.replays.values() for p in positions})
