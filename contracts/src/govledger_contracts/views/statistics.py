@@ -1,0 +1,40 @@
+"""Yearly statistics view (연도별 통계): counts of governance acts per year."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class YearStatistics(msgspec.Struct, frozen=True, kw_only=True):
+    """Key ``<year>``. A year is the event's own ``year`` field when it has one, else the
+    Seoul calendar year of ``occurred_at``."""
+
+    key: str
+    year: int
+    appointments: int = 0
+    renewals: int = 0
+    seats_ended: int = 0
+    agendas_proposed: int = 0
+    agenda_deliberations: int = 0
+    merges: int = 0
+    agendas_withdrawn: int = 0
+    votes_opened: int = 0
+    votes_closed: int = 0
+    ballots: int = 0
+    turnout: int = 0
+    mous_signed: int = 0
+    mous_amended: int = 0
+    mous_terminated: int = 0
+    executions_started: int = 0
+    evaluations: int = 0
+    meetings_held: int = 0
+    motions_resolved: int = 0
+    plans_approved: int = 0
+    feedback: int = 0
+    events: int = 0
+
+
+class StatisticsSummary(msgspec.Struct, frozen=True, kw_only=True):
+    years: tuple[int, ...]
+    events: int
+    position: int

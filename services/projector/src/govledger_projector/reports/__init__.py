@@ -1,0 +1,10 @@
+"""Pure report rendering: views in, the year's transparency report out (HTML, CSV, JSON)."""
+
+from __future__ import annotations
+
+from govledger_projector.reports.html import render_html
+from govledger_projector.reports.model import Head, Report, Table, build_report
+from govledger_projector.reports.opendata import report_csvs, report_document, report_json
+
+__all__ = ["Head", "Report", "Table", "build_report", "render_html", "report_csvs",
+           "report_document", "report_json"]

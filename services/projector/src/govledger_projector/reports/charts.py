@@ -1,0 +1,49 @@
+"""Inline SVG charts (no external assets, print-friendly, readable without colour)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+BAR = "#1f5fa8"
+ALT = "#c4512c"
+
+
+def bar_chart(bars: Sequence[tuple[str, float]], *, label_ko: str, label_en: str,
+              unit: str = "", width: int = 560) -> str:
+    """Horizontal bars with their values written out; the label is the SVG's accessible name."""
+    row, left, top = 28, 150, 8
+    height = top * 2 + row * max(1, len(bars))
+    peak = max((v for _, v in bars), default=0) or 1
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
+             f'height="{height}" viewBox="0 0 {width} {height}" class="chart">',
+             f'<title>{escape(label_ko)} / {escape(label_en)}</title>']
+    span = width - left - 90
+    for n, (name, value) in enumerate(bars):
+        y = top + n * row
+        w = max(1, round(span * value / peak))
+        shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+        parts += [
+            f'<text x="{left - 8}" y="{y + 18}" text-anchor="end" font-size="13">'
+            f"{escape(name)}</text>",
+            f'<rect x="{left}" y="{y + 4}" width="{w}" height="{row - 10}" fill="{BAR}"/>',
+            f'<text x="{left + w + 6}" y="{y + 18}" font-size="13">{shown}{escape(unit)}</text>',
+        ]
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def share_bar(private: int, public: int, *, width: int = 560) -> str:
+    """One stacked bar: private (민간) against public (공공) seats."""
+    total = private + public or 1
+    split = round(width * private / total)
+    pct = 100 * private / total
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="46" '
+        f'viewBox="0 0 {width} 46" class="chart"><title>민간 {private} / 공공 {public} '
+        f"(private {pct:.1f}%)</title>"
+        f'<rect x="0" y="0" width="{split}" height="24" fill="{BAR}"/>'
+        f'<rect x="{split}" y="0" width="{width - split}" height="24" fill="{ALT}"/>'
+        f'<text x="4" y="40" font-size="13">민간 private {private} ({pct:.1f}%)</text>'
+        f'<text x="{width - 4}" y="40" font-size="13" text-anchor="end">'
+        f"공공 public {public}</text></svg>")

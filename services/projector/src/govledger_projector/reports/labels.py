@@ -1,0 +1,76 @@
+"""Korean and English labels for the report's tables and columns (Korean first)."""
+
+from __future__ import annotations
+
+TABLES: dict[str, tuple[str, str]] = {
+    "council": ("협치회의 위원 명단", "Council members"),
+    "agendas": ("의제 추진 현황", "Agenda pipeline"),
+    "merges": ("의제 융합 이력(출처)", "Merge provenance"),
+    "turnout": ("연도별 주민투표 참여자", "Priority-vote turnout by year"),
+    "vote_results": ("주민투표 결과", "Vote results"),
+    "mous": ("민관협치 협약", "Governance MOUs"),
+    "goals": ("협약 단계별 목표 달성", "MOU staged goals"),
+    "evaluations": ("성과평가", "Evaluations"),
+    "statistics": ("연도별 통계", "Yearly statistics"),
+}
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "member_id": ("위원 ID", "Member id"), "name": ("이름", "Name"),
+    "sector": ("부문", "Sector"), "route": ("위촉 경로", "Route"),
+    "centre": ("센터", "Centre"), "affiliation": ("소속", "Affiliation"),
+    "term_start": ("임기 시작", "Term start"), "term_end": ("임기 종료", "Term end"),
+    "renewals": ("연임", "Renewals"), "ended_on": ("퇴임일", "Ended on"),
+    "end_cause": ("퇴임 사유", "Cause"), "agenda_id": ("의제 ID", "Agenda id"),
+    "title": ("제목", "Title"), "domains": ("영역", "Domains"), "channel": ("경로", "Channel"),
+    "year": ("연도", "Year"), "stage": ("단계", "Stage"), "closed": ("종결", "Closed"),
+    "merged_into": ("통합 대상", "Merged into"), "sources": ("원 의제", "Sources"),
+    "vote_rank": ("투표 순위", "Vote rank"), "vote_count": ("득표", "Votes"),
+    "projects": ("사업", "Projects"), "fused_agenda_id": ("융합 의제", "Fused agenda"),
+    "fused_title": ("융합 의제명", "Fused title"),
+    "source_agenda_id": ("원 의제", "Source agenda"), "source_title": ("원 의제명", "Source title"),
+    "meeting_id": ("회의", "Meeting"), "merged_at": ("융합 일시", "Merged at"),
+    "actor_role": ("기록 주체", "Recorded by"), "reason": ("근거", "Reason"),
+    "position": ("원장 위치", "Ledger position"), "votes": ("투표 수", "Votes"),
+    "turnout": ("참여자 수", "Turnout"), "vote_id": ("투표 ID", "Vote id"),
+    "opens_at": ("개시", "Opens"), "closes_at": ("마감", "Closes"), "rank": ("순위", "Rank"),
+    "mou_id": ("협약 ID", "MOU id"), "project_id": ("사업 ID", "Project id"),
+    "private_parties": ("민간 주체", "Private parties"),
+    "departments": ("행정 부서", "Departments"),
+    "status": ("상태", "Status"), "revision": ("변경 차수", "Revision"),
+    "signed_at": ("체결 일시", "Signed at"), "executed_at": ("착수 일시", "Started at"),
+    "goal_id": ("목표", "Goal"), "description": ("내용", "Description"),
+    "due": ("기한", "Due"), "latest_score": ("최근 점수", "Latest score"),
+    "kind": ("평가 종류", "Kind"), "half": ("반기", "Half"),
+    "goal_average": ("목표 평균", "Goal average"),
+    "private_role_score": ("민간 역할", "Private role"),
+    "public_role_score": ("행정 역할", "Public role"), "occurred_at": ("일시", "When"),
+    "appointments": ("위촉", "Appointments"), "seats_ended": ("퇴임", "Seats ended"),
+    "agendas_proposed": ("의제 제안", "Agendas proposed"),
+    "agenda_deliberations": ("의제 숙의", "Deliberations"), "merges": ("의제 융합", "Merges"),
+    "agendas_withdrawn": ("의제 철회", "Withdrawn"), "votes_opened": ("투표 개시", "Votes opened"),
+    "votes_closed": ("투표 마감", "Votes closed"), "ballots": ("투표지", "Ballots"),
+    "mous_signed": ("협약 체결", "MOUs signed"), "mous_amended": ("협약 변경", "MOUs amended"),
+    "mous_terminated": ("협약 해지", "MOUs terminated"),
+    "executions_started": ("실행 착수", "Executions"), "evaluations": ("평가", "Evaluations"),
+    "meetings_held": ("회의 개최", "Meetings"), "motions_resolved": ("의결", "Motions"),
+    "plans_approved": ("계획 의결", "Plans approved"), "feedback": ("환류", "Feedback"),
+    "events": ("전체 사건", "All events"),
+}
+
+STAGES: dict[str, tuple[str, str]] = {
+    "proposed": ("제안", "Proposed"), "deliberated": ("숙의", "Deliberated"),
+    "merged": ("융합", "Merged"), "on_ballot": ("투표 회부", "On ballot"),
+    "prioritised": ("우선순위 선정", "Prioritised"), "agreed": ("협약", "Agreed"),
+    "in_execution": ("실행", "In execution"), "evaluated": ("평가", "Evaluated"),
+}
+
+PHRASES: dict[str, tuple[str, str]] = {
+    "no_records": ("해당 연도 기록이 없습니다.", "No records this year."),
+    "rebuild": ("이 보고서는 다음 원장 위치까지의 사건으로 만들었습니다. 원장을 처음부터 다시 "
+                "투영하면 같은 보고서가 나옵니다.",
+                "This report was built from the ledger up to this position; rebuilding the "
+                "views from the log gives the same report."),
+    "times": ("시각은 서울 시간(KST)입니다. 원장에는 UTC로 저장됩니다.",
+              "Times are Seoul time (KST); the ledger stores UTC."),
+    "open_data": ("공공데이터(CSV·JSON)", "Open data (CSV, JSON)"),
+}

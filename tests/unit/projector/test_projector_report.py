@@ -1,0 +1,104 @@
+"""The transparency report renders the views: Korean first, English switch, the seed's
+figures, inline SVG only, and CSV/JSON open data of every table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from functools import cache
+
+from govledger_projector.projections import as_of
+from govledger_projector.reports import (
+    Report,
+    build_report,
+    render_html,
+    report_csvs,
+    report_json,
+)
+from tests.unit.projector.envelopes import seed_log
+
+
+@cache
+def report_2023() -> Report:
+    return build_report(as_of(seed_log()), 2023, ward="seongdong")
+
+
+@cache
+def page() -> str:
+    return render_html(report_2023(), {"2023.json": "2023.json"})
+
+
+def test_the_page_is_korean_first_with_a_switch_to_english() -> None:
+    assert page().startswith('<!DOCTYPE html><html lang="ko">')
+    assert "2023년 성동구 민관협치 투명성 보고서" in page()
+    assert "transparency report 2023" in page() and 'id="lang"' in page()
+
+
+def test_the_page_loads_nothing_from_outside() -> None:
+    assert not re.search(r'(src|href)="(https?:)?//', page())
+    assert "<link" not in page() and "@import" not in page()
+    assert page().count("<svg") >= 4
+
+
+def test_the_page_is_print_ready() -> None:
+    assert "@media print" in page() and "@page" in page()
+
+
+def test_the_report_shows_the_seed_turnout_by_year() -> None:
+    assert report_2023().figures.turnout == ((2019, 294), (2020, 2441), (2021, 1420),
+                                             (2022, 1577))
+    for figure in ("2,441", "1,420", "1,577", "294"):
+        assert figure in page()
+
+
+def test_the_report_lists_the_twelve_projects_with_their_mous_and_goals() -> None:
+    mous = report_2023().table("mous")
+    assert len(mous.rows) == 12
+    assert "커피박 업사이클링" in page() and "신속예약시스템 통합 구축" in page()
+    assert len(report_2023().table("goals").rows) == 24
+
+
+def test_the_council_composition_shows_fifty_members_and_74_percent_private() -> None:
+    figures = report_2023().figures
+    assert (figures.council_members, figures.council_private) == (50, 37)
+    assert "74.0%" in page()
+
+
+def test_each_merge_lists_its_sources() -> None:
+    merges = report_2023().table("merges")
+    assert {(r[0], r[2]) for r in merges.rows} == {
+        ("a2022-05", "a2022-05a"), ("a2022-05", "a2022-05b"),
+        ("a2022-11", "a2022-11a"), ("a2022-11", "a2022-11b")}
+
+
+def test_times_are_shown_in_seoul_time() -> None:
+    signed_at = report_2023().table("mous").rows[0][8]
+    assert signed_at == "2023-02-15 10:00 KST"
+
+
+def test_the_ledger_head_the_report_was_built_from_is_on_the_page() -> None:
+    head = seed_log()[-1]
+    assert report_2023().head.position == head.position
+    assert head.hash in page()
+
+
+def test_every_table_has_a_csv_with_a_header_and_its_rows() -> None:
+    csvs = report_csvs(report_2023())
+    assert set(csvs) == {f"{t.name}.csv" for t in report_2023().tables}
+    rows = list(csv.reader(io.StringIO(csvs["turnout.csv"].lstrip("\ufeff"))))
+    assert rows == [["year", "votes", "turnout"], ["2019", "1", "294"], ["2020", "1", "2441"],
+                    ["2021", "1", "1420"], ["2022", "1", "1577"]]
+
+
+def test_the_json_open_data_has_every_table_and_the_head() -> None:
+    document = json.loads(report_json(report_2023()))
+    assert document["ledger_head"]["position"] == seed_log()[-1].position
+    assert len(document["tables"]["evaluations"]) == 36
+
+
+def test_the_same_views_render_the_same_report_byte_for_byte() -> None:
+    again = render_html(build_report(as_of(seed_log()), 2023, ward="seongdong"),
+                        {"2023.json": "2023.json"})
+    assert again == page()
