@@ -60,7 +60,52 @@ def _run_up(args: argparse.Namespace) -> int:
     return run_up(UpOptions(data_dir_from(args.data_dir), args.http_port, host))
 
 
-SUBCOMMANDS: tuple[Callable[[Subcommands], None], ...] = (_add_up,)
+def _add_migrate(commands: Subcommands) -> None:
+    from govledger_launcher import ledger_commands
+
+    parser = commands.add_parser("migrate", parents=[_common_options()],
+                                 help="apply the database migrations (also done by up)")
+    parser.set_defaults(handler=ledger_commands.run_migrate)
+
+
+def _add_verify(commands: Subcommands) -> None:
+    from govledger_launcher import ledger_commands
+
+    parser = commands.add_parser(
+        "verify", parents=[_common_options()],
+        help="recompute every hash of the chain; exit 1 at the first bad position",
+    )
+    parser.set_defaults(handler=ledger_commands.run_verify)
+
+
+def _add_token(commands: Subcommands) -> None:
+    from govledger_launcher import ledger_commands
+
+    token = commands.add_parser("token", help="bearer tokens for the API")
+    actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
+    issue = actions.add_parser("issue", parents=[_common_options()],
+                               help="print a signed bearer token for a subject and role")
+    issue.add_argument("--role", required=True,
+                       help="secretariat, council_chair, department_officer, working_group, "
+                            "vote_gateway, auditor, admin or resident")
+    issue.add_argument("--subject", required=True, help="who acts (recorded as the actor)")
+    issue.add_argument("--ttl", type=int, default=86400, help="lifetime in seconds")
+    issue.set_defaults(handler=ledger_commands.run_token_issue)
+
+
+def _add_schema(commands: Subcommands) -> None:
+    from govledger_launcher import ledger_commands
+
+    schema = commands.add_parser("schema", help="the published contracts")
+    actions = schema.add_subparsers(dest="action", required=True, metavar="ACTION")
+    export = actions.add_parser("export", help="write JSON Schemas of every contract to DIR")
+    export.add_argument("directory", metavar="DIR")
+    export.set_defaults(handler=ledger_commands.run_schema_export)
+
+
+SUBCOMMANDS: tuple[Callable[[Subcommands], None], ...] = (
+    _add_up, _add_migrate, _add_verify, _add_token, _add_schema,
+)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -97,3 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
     return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
