@@ -38,6 +38,7 @@ from govledger_ledger.adapters.postgres_store import (
     init_connection,
     row_to_envelope,
 )
+from govledger_ledger.checkpoints import Checkpointer
 from govledger_ledger.settings import Settings
 
 log = logging.getLogger("govledger.relay")
@@ -199,12 +200,14 @@ class Relay:
 
 
 async def run_relay(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    relay = Relay(settings)
-    task = asyncio.create_task(relay.run())
+    """The relay and, beside it, the checkpointer (it needs the same log and NATS)."""
+    relay, checkpointer = Relay(settings), Checkpointer(settings)
+    tasks = [asyncio.create_task(relay.run()), asyncio.create_task(checkpointer.run())]
     if stop is not None:
         await stop.wait()
         relay.stop()
-    await task
+        checkpointer.stop()
+    await asyncio.gather(*tasks)
 
 
 __all__: list[Any] = ["Relay", "StreamDiverged", "run_relay", "stream_config"]

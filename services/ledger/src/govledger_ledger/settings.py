@@ -26,6 +26,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Reads of the public log need no token unless this is false."""
     voter_secret: str | None = None
     """HMAC key for voter pseudonyms; generated into ``data_dir`` when unset."""
+    checkpoint_every_events: int = 1000
+    """Sign a Merkle checkpoint after this many new events..."""
+    checkpoint_every_seconds: float = 10.0
+    """...or after this many seconds, if any event arrived since the last one."""
+    checkpoint_key: str | None = None
+    """Ed25519 checkpoint signer (``PRIVATE+KEY+govledger.<ward>+...``); else generated into
+    ``data_dir/checkpoint.key``."""
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -47,6 +54,9 @@ def settings_from_env(**overrides: object) -> Settings:
         "jwt_secret": _env("JWT_SECRET"),
         "public_reads": (_env("PUBLIC_READS", "true") or "true").lower() != "false",
         "voter_secret": _env("VOTER_SECRET"),
+        "checkpoint_every_events": int(_env("CHECKPOINT_EVERY_EVENTS", "1000") or 1000),
+        "checkpoint_every_seconds": float(_env("CHECKPOINT_EVERY_SECONDS", "10") or 10),
+        "checkpoint_key": _env("CHECKPOINT_KEY"),
     }
     values.update(overrides)
     if not values["database_url"] or not values["nats_url"]:

@@ -12,13 +12,17 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
+from govledger_ledger.adapters.merkle_store import MerkleProofs
 from govledger_ledger.adapters.migrations import migrate
 from govledger_ledger.adapters.notifier import PostgresNotifier
 from govledger_ledger.adapters.postgres_store import PostgresEventStore, create_pool
 from govledger_ledger.application import LedgerApplication
 from govledger_ledger.auth import load_or_create_key
+from govledger_ledger.checkpoints import verifier_key_text
+from govledger_ledger.http.aggregates import get_aggregate
 from govledger_ledger.http.commands import command_routes
 from govledger_ledger.http.problems import EXCEPTION_HANDLERS, RETRY_AFTER_SECONDS
+from govledger_ledger.http.proofs import proof_routes
 from govledger_ledger.http.reads import get_event, get_stream, list_events, live_events
 from govledger_ledger.http.views import Health
 from govledger_ledger.ports import StoreUnavailable
@@ -66,7 +70,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
         await notifier.start()
         nc = await _connect_nats(settings.nats_url)
         app.state.update(
-            store=store, notifier=notifier, nats=nc,
+            store=store, notifier=notifier, nats=nc, proofs=MerkleProofs(pool),
             ledger=LedgerApplication(store, voter_key=load_or_create_voter_key(settings)),
         )
         try:
@@ -80,11 +84,12 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
 
     return Litestar(
         route_handlers=[health, ready, list_events, live_events, get_event, get_stream,
-                        *command_routes()],
+                        get_aggregate, *proof_routes(), *command_routes()],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"settings": settings,
-                     "jwt_key": load_or_create_key(settings.data_dir, settings.jwt_secret)}),
+                     "jwt_key": load_or_create_key(settings.data_dir, settings.jwt_secret),
+                     "verifier_key": verifier_key_text(settings)}),
         openapi_config=OpenAPIConfig(
             title="govledger", version="1.0.0",
             description="성동구 민관협치 원장 — the ward's governance ledger.",

@@ -1,0 +1,26 @@
+"""``GET /v1/aggregates/{stream_id}?as_of=``: an aggregate's state at a position or time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+
+from govledger_ledger.aggregates import AggregateState, UnknownAggregate, aggregate_as_of
+from govledger_ledger.http.reads import parse_as_of
+from govledger_ledger.http.security import require_reader
+
+
+@get("/v1/aggregates/{stream_id:str}",
+     summary="An aggregate's state (council, vote, agenda...) now or as of a position or time",
+     tags=["log"])
+async def get_aggregate(request: Request[Any, Any, Any], stream_id: FromPath[str],
+                        as_of: FromQuery[str | None] = None) -> AggregateState:
+    require_reader(request)
+    point = None if as_of is None else parse_as_of(as_of)
+    try:
+        return await aggregate_as_of(request.app.state.store, stream_id, point)
+    except UnknownAggregate as exc:
+        raise NotFoundException(str(exc)) from None

@@ -1,0 +1,175 @@
+"""Signed checkpoints, Merkle proofs and the verifier key: what an auditor checks us with.
+
+Proofs are for tree sizes up to the stored tree (which the checkpointer extends); ask for a
+size that has a signed checkpoint (the default is the latest), because an inclusion proof only
+means something against a signed (size, root). See docs/adr/0004 and docs/auditing.md.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, Response, get
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, FromQuery, QueryParameter
+
+from govledger_contracts.audit.leaves import line_leaf
+from govledger_contracts.audit.merkle import leaf_hash
+from govledger_contracts.envelope import ENVELOPE_ENCODER, Envelope
+from govledger_ledger.adapters.merkle_store import (
+    MerkleProofs,
+    StoredCheckpoint,
+    TreeSizeExceeded,
+)
+from govledger_ledger.adapters.postgres_store import PostgresEventStore
+from govledger_ledger.http.problems import problem
+from govledger_ledger.http.security import require_reader
+
+NOTE_MEDIA_TYPE = "text/plain; charset=utf-8"
+
+
+class InclusionProof(msgspec.Struct, frozen=True, kw_only=True):
+    """RFC 9162 inclusion proof of one event (leaf ``position - 1``) in the tree of a size."""
+
+    event_id: str
+    position: int
+    leaf_index: int
+    tree_size: int
+    leaf_hash: str
+    """Lowercase hex SHA-256(0x00 ‖ the event's canonical leaf bytes)."""
+    root: str
+    """Lowercase hex root of the tree of ``tree_size`` leaves."""
+    hashes: tuple[str, ...]
+    """Proof hashes, leaf to root, lowercase hex."""
+    checkpoint: str | None
+    """The signed checkpoint at ``tree_size``, when one was signed at that size."""
+    event: Envelope
+
+
+class ConsistencyProof(msgspec.Struct, frozen=True, kw_only=True):
+    """RFC 9162 consistency proof: the tree of ``to_size`` extends the tree of ``from_size``."""
+
+    from_size: int
+    to_size: int
+    from_root: str
+    to_root: str
+    hashes: tuple[str, ...]
+    checkpoint: str | None
+    """The signed checkpoint at ``to_size``, when one was signed at that size."""
+
+
+def _proofs(request: Request[Any, Any, Any]) -> MerkleProofs:
+    proofs: MerkleProofs = request.app.state.proofs
+    return proofs
+
+
+def _size_unavailable(_: Request[Any, Any, Any], exc: TreeSizeExceeded) -> Response[Any]:
+    return problem(422, "proof.tree_size_unavailable", "The tree is not that large yet", str(exc),
+                   message_ko="요청한 트리 크기가 아직 서명된 트리보다 큽니다.")
+
+
+PROOF_ERRORS: dict[type[Exception] | int, Any] = {TreeSizeExceeded: _size_unavailable}
+
+
+def _note(checkpoint: StoredCheckpoint | None, what: str) -> Response[str]:
+    if checkpoint is None:
+        raise NotFoundException(f"no checkpoint {what}")
+    return Response(checkpoint.signed_note, media_type=NOTE_MEDIA_TYPE)
+
+
+@get("/v1/checkpoint", summary="The latest signed checkpoint (C2SP signed note)", tags=["audit"])
+async def latest_checkpoint(request: Request[Any, Any, Any]) -> Response[str]:
+    require_reader(request)
+    return _note(await _proofs(request).latest_checkpoint(), "has been signed yet")
+
+
+@get("/v1/checkpoints/{size:int}", summary="The signed checkpoint at a tree size",
+     tags=["audit"])
+async def checkpoint_at(request: Request[Any, Any, Any], size: FromPath[int]) -> Response[str]:
+    require_reader(request)
+    return _note(await _proofs(request).checkpoint(size), f"at size {size}")
+
+
+@get("/v1/key", summary="The checkpoint verifier key (sumdb/note format)", tags=["audit"],
+     sync_to_thread=False)
+def verifier_key(request: Request[Any, Any, Any]) -> Response[str]:
+    key: str = request.app.state.verifier_key
+    return Response(key + "\n", media_type=NOTE_MEDIA_TYPE)
+
+
+async def _signed_size(proofs: MerkleProofs, size: int | None) -> int:
+    """The requested size, or the latest checkpoint's when none was asked for."""
+    if size is not None:
+        return size
+    latest = await proofs.latest_checkpoint()
+    if latest is None:
+        raise NotFoundException("no checkpoint has been signed yet")
+    return latest.size
+
+
+async def _event(request: Request[Any, Any, Any], event_id: str) -> Envelope:
+    try:
+        uuid.UUID(event_id)
+    except ValueError:
+        raise ValidationException(f"not a UUID: {event_id!r}",
+                                  extra=[{"key": "event_id", "message": "not a UUID"}]) from None
+    store: PostgresEventStore = request.app.state.store
+    envelope = await store.get_event(event_id)
+    if envelope is None:
+        raise NotFoundException(f"no event {event_id}")
+    return envelope
+
+
+@get("/v1/proofs/inclusion", summary="Inclusion proof of one event in a signed tree",
+     tags=["audit"], exception_handlers=PROOF_ERRORS)
+async def inclusion_proof(
+    request: Request[Any, Any, Any],
+    event_id: FromQuery[str],
+    tree_size: Annotated[int | None, QueryParameter(ge=1)] = None,
+) -> InclusionProof:
+    require_reader(request)
+    proofs = _proofs(request)
+    envelope = await _event(request, event_id)
+    size = await _signed_size(proofs, tree_size)
+    if envelope.position > size:
+        raise TreeSizeExceeded(f"event {event_id} is at position {envelope.position}, "
+                               f"after the tree of size {size}")
+    hashes, root = await proofs.inclusion(envelope.position - 1, size)
+    signed = await proofs.checkpoint(size)
+    leaf = line_leaf(ENVELOPE_ENCODER.encode(envelope))[3]
+    return InclusionProof(
+        event_id=envelope.event_id, position=envelope.position, leaf_index=envelope.position - 1,
+        tree_size=size, leaf_hash=leaf_hash(leaf).hex(), root=root.hex(),
+        hashes=tuple(h.hex() for h in hashes),
+        checkpoint=signed.signed_note if signed else None, event=envelope,
+    )
+
+
+@get("/v1/proofs/consistency", summary="Consistency proof between two tree sizes",
+     tags=["audit"], exception_handlers=PROOF_ERRORS)
+async def consistency_proof(
+    request: Request[Any, Any, Any],
+    from_size: Annotated[int, QueryParameter(name="from", ge=1)],
+    to_size: Annotated[int | None, QueryParameter(name="to", ge=1)] = None,
+) -> ConsistencyProof:
+    require_reader(request)
+    proofs = _proofs(request)
+    size2 = await _signed_size(proofs, to_size)
+    if from_size > size2:
+        raise ValidationException(
+            f"from ({from_size}) is larger than to ({size2})",
+            extra=[{"key": "from", "message": "must not exceed to"}],
+        )
+    hashes, root1, root2 = await proofs.consistency(from_size, size2)
+    signed = await proofs.checkpoint(size2)
+    return ConsistencyProof(
+        from_size=from_size, to_size=size2, from_root=root1.hex(), to_root=root2.hex(),
+        hashes=tuple(h.hex() for h in hashes), checkpoint=signed.signed_note if signed else None,
+    )
+
+
+def proof_routes() -> list[Any]:
+    """The audit routes, for ``create_app``."""
+    return [latest_checkpoint, checkpoint_at, verifier_key, inclusion_proof, consistency_proof]
