@@ -27,6 +27,8 @@ from govledger_ledger.http.app import create_app
 from govledger_ledger.settings import Settings
 from tests.integration.ledger.helpers import write
 
+Client = AsyncTestClient  # type: ignore[type-arg]
+
 
 @pytest.fixture
 async def ledger_settings(fresh_database: Callable[[], Awaitable[str]], nats_url: str,

@@ -10,7 +10,6 @@ from typing import Any
 import nacl.signing
 import nats
 import pytest
-from litestar.testing import AsyncTestClient
 
 from govledger_contracts.audit.merkle import (
     MemorySubtreeSource,
@@ -28,9 +27,13 @@ from govledger_ledger.adapters.postgres_store import PostgresEventStore
 from govledger_ledger.audit_commands import key_show
 from govledger_ledger.relay import run_relay
 from govledger_ledger.settings import Settings
-from tests.integration.audit.conftest import all_events, append, owner_execute, sign_now
-
-Client = AsyncTestClient  # type: ignore[type-arg]
+from tests.integration.audit.conftest import (
+    Client,
+    all_events,
+    append,
+    owner_execute,
+    sign_now,
+)
 
 
 def leaf_hashes(events: list[Envelope]) -> list[bytes]:
