@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
 from govledger_launcher.embedded import LauncherError
-from govledger_launcher.runtime import data_dir_from
+from govledger_launcher.runtime import data_dir_from, resolve_servers
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Handler = Callable[[argparse.Namespace], int]
@@ -103,8 +103,123 @@ def _add_schema(commands: Subcommands) -> None:
     export.set_defaults(handler=ledger_commands.run_schema_export)
 
 
+def _add_key(commands: Subcommands) -> None:
+    key = commands.add_parser("key", help="the checkpoint signing key")
+    actions = key.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = actions.add_parser("show", parents=[_common_options()],
+                              help="print the checkpoint verifier key (publish it out of band)")
+    show.set_defaults(handler=_run_key_show)
+
+
+def _run_key_show(args: argparse.Namespace) -> int:
+    from govledger_ledger.audit_commands import key_show
+    from govledger_ledger.settings import settings_from_env
+
+    # Only the data directory and the ward matter here; no server is started for a key.
+    settings = settings_from_env(database_url="-", nats_url="-",
+                                 data_dir=data_dir_from(args.data_dir))
+    print(key_show(settings))
+    return 0
+
+
+def _add_export(commands: Subcommands) -> None:
+    parser = commands.add_parser(
+        "export", parents=[_common_options()],
+        help="write the log, a signed checkpoint covering it and the key to DIR, for auditors",
+    )
+    parser.add_argument("--out", required=True, metavar="DIR", help="export directory")
+    parser.set_defaults(handler=_run_export)
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from govledger_launcher.ledger_commands import ledger_settings
+    from govledger_ledger.audit_commands import export
+
+    data_dir = data_dir_from(args.data_dir)
+    with resolve_servers(data_dir) as servers:
+        return export(ledger_settings(servers, data_dir), args.out)
+
+
+_AUDIT_USAGE = """govledger audit DIR [--state FILE] [--key KEY]
+       govledger audit proof EVENT_ID [--api URL] [--key KEY] [--state FILE]
+       govledger audit proof --bundle FILE --key KEY
+       govledger audit recount VOTE_ID [--export DIR] [--key KEY]"""
+
+
+def _add_audit(commands: Subcommands) -> None:
+    parser = commands.add_parser(
+        "audit", usage=_AUDIT_USAGE,
+        help="verify an export offline, one event's inclusion proof, or a vote's tally",
+    )
+    parser.add_argument("target", metavar="DIR|proof|recount")
+    parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    parser.set_defaults(handler=_run_audit)
+
+
+def _run_audit(args: argparse.Namespace) -> int:
+    if args.target == "proof":
+        return _run_audit_proof(_audit_proof_parser().parse_args(args.rest))
+    if args.target == "recount":
+        return _run_audit_recount(_audit_recount_parser().parse_args(args.rest))
+    from govledger_ledger.audit_commands import audit
+
+    options = _audit_dir_parser().parse_args([args.target, *args.rest])
+    return audit(options.directory, state_file=options.state, key=options.key)
+
+
+def _audit_dir_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govledger audit", description="Verify an export.")
+    parser.add_argument("directory", metavar="DIR", help="an export (govledger export --out)")
+    parser.add_argument("--state", metavar="FILE",
+                        help="trusted state: refuse a log inconsistent with the last one accepted")
+    parser.add_argument("--key", metavar="KEY", help="pinned verifier key, or a file holding it")
+    return parser
+
+
+def _audit_proof_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govledger audit proof", parents=[_common_options()],
+                                     description="Verify that one event is in the signed tree.")
+    parser.add_argument("event_id", nargs="?", metavar="EVENT_ID")
+    parser.add_argument("--api", metavar="URL", help="ledger API (default: the running up's)")
+    parser.add_argument("--bundle", metavar="FILE", help="a saved /v1/proofs/inclusion answer")
+    parser.add_argument("--key", metavar="KEY", help="pinned verifier key, or a file holding it")
+    parser.add_argument("--state", metavar="FILE", help="trusted state to check and advance")
+    return parser
+
+
+def _run_audit_proof(options: argparse.Namespace) -> int:
+    from govledger_launcher.runtime import live_runtime
+    from govledger_ledger.audit_commands import audit_proof
+
+    api = options.api
+    if api is None and options.bundle is None:
+        running = live_runtime(data_dir_from(options.data_dir))
+        api = running.api_url if running is not None else "http://127.0.0.1:8000"
+    return audit_proof(options.event_id, api_url=api, bundle=options.bundle, key=options.key,
+                       state_file=options.state)
+
+
+def _audit_recount_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govledger audit recount", parents=[_common_options()],
+                                     description="Recount a vote from its ballots.")
+    parser.add_argument("vote_id", metavar="VOTE_ID")
+    parser.add_argument("--export", metavar="DIR", help="recount an export (audited first)")
+    parser.add_argument("--key", metavar="KEY", help="pinned verifier key for the export")
+    return parser
+
+
+def _run_audit_recount(options: argparse.Namespace) -> int:
+    from govledger_ledger.audit_commands import recount
+
+    if options.export is not None:
+        return recount(options.vote_id, export_dir=options.export, key=options.key)
+    with resolve_servers(options.data_dir) as servers:
+        return recount(options.vote_id, database_url=servers.database_url)
+
+
 SUBCOMMANDS: tuple[Callable[[Subcommands], None], ...] = (
-    _add_up, _add_migrate, _add_verify, _add_token, _add_schema,
+    _add_up, _add_migrate, _add_verify, _add_token, _add_schema, _add_key, _add_export,
+    _add_audit,
 )
 
 

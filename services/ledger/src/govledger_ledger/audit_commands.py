@@ -203,7 +203,13 @@ def _advance_state(api_url: str, proof: dict[str, Any], state_file: str | Path,
         hashes = fetch_json(f"{api_url.rstrip('/')}/v1/proofs/consistency?{query}")["hashes"]
     report = accept_checkpoint(proof["checkpoint"], hashes, state_file=state_file,
                                verifier_key=verifier)
-    return print_report(report, echo=echo)
+    if not report.ok:
+        _error(f"checkpoint REFUSED: {_problem_line(report.problem)}")
+        return FAILED
+    previous = f"consistent with size {state.size}" if state else "trusted on first use"
+    size = report.head.size if report.head else proof["tree_size"]
+    echo(f"checkpoint at size {size} {previous}; trusted state {state_file}")
+    return OK
 
 
 # --------------------------------------------------------------------------- recount
