@@ -1,0 +1,1 @@
+"""The projector's HTTP API (Litestar)."""

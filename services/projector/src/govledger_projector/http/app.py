@@ -1,0 +1,91 @@
+"""The projector's composition root: ``create_app(settings)``. Nothing runs at import.
+
+The lifespan owns the pool, the NATS connection and (unless disabled) the consumer task;
+on shutdown the consumer finishes its batch before the connections close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import msgspec
+import nats
+from litestar import Litestar, Request, Response, get
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+
+from govledger_projector.consumer import Projector
+from govledger_projector.http import reports, views
+from govledger_projector.http.problems import EXCEPTION_HANDLERS
+from govledger_projector.lag import Lag, read_lag
+from govledger_projector.migrations import migrate
+from govledger_projector.settings import Settings
+
+Req = Request[Any, Any, Any]
+
+
+class Health(msgspec.Struct, frozen=True, kw_only=True):
+    status: str
+    checks: dict[str, str] = {}
+
+
+@get("/health", summary="The process is up", tags=["ops"], sync_to_thread=False)
+def health() -> Health:
+    return Health(status="ok")
+
+
+@get("/ready", summary="PostgreSQL and NATS are reachable", tags=["ops"])
+async def ready(request: Req) -> Response[Health]:
+    checks = {"postgres": "ok", "nats": "ok"}
+    try:
+        async with request.app.state.pool.acquire() as conn:
+            await conn.fetchval("SELECT 1")
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        checks["postgres"] = f"unreachable: {exc}"
+    if not request.app.state.nats.is_connected:
+        checks["nats"] = "unreachable"
+    ok = all(v == "ok" for v in checks.values())
+    return Response(Health(status="ready" if ok else "unavailable", checks=checks),
+                    status_code=200 if ok else 503, headers=None if ok else {"Retry-After": "5"})
+
+
+@get("/lag", summary="Events and seconds the views are behind the ledger head", tags=["ops"])
+async def lag(request: Req) -> Lag:
+    settings: Settings = request.app.state.settings
+    async with request.app.state.pool.acquire() as conn:
+        return await read_lag(conn, request.app.state.nats.jetstream(), settings.stream_name)
+
+
+def create_app(settings: Settings, *, run_consumer: bool = True) -> Litestar:
+    """The query API; with ``run_consumer`` the same process also projects (one process)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await migrate(settings.database_url)
+        pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=10)
+        nc = await nats.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=-1)
+        projector = Projector(settings, pool, nc) if run_consumer else None
+        task = asyncio.create_task(projector.run()) if projector else None
+        app.state.update(pool=pool, nats=nc, projector=projector)
+        try:
+            yield
+        finally:
+            if projector is not None and task is not None:
+                projector.stop()  # finishes the batch in hand: commit, publish, ack
+                await task
+            await nc.drain()
+            await pool.close()
+
+    return Litestar(
+        route_handlers=[health, ready, lag, *views.ROUTES, *reports.ROUTES],
+        lifespan=[lifespan], exception_handlers=EXCEPTION_HANDLERS,
+        state=State({"settings": settings}),
+        openapi_config=OpenAPIConfig(
+            title="govledger projector", version="1.0.0",
+            description="성동구 민관협치 원장의 읽기 모델 — the ward ledger's read models, "
+                        "views over NATS and the annual transparency report."),
+    )

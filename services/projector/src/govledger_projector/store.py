@@ -1,0 +1,126 @@
+"""PostgreSQL storage of the views: one row per entity, one checkpoint row, per generation.
+
+Callers pass a connection inside their own transaction: the consumer writes view rows and
+the checkpoint in one transaction, which is what makes redelivery harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import asyncpg
+import msgspec
+from asyncpg.pool import PoolConnectionProxy
+
+from govledger_contracts.views import MODELS
+from govledger_projector.projections import PROJECTIONS, View, Views, empty_views
+
+Conn = asyncpg.Connection | PoolConnectionProxy
+"""A connection, whether or not it came from a pool."""
+_ENCODE = msgspec.json.Encoder().encode
+_DECODERS = {model: msgspec.json.Decoder(entity) for model, (entity, _) in MODELS.items()}
+
+
+class Checkpoint(msgspec.Struct, frozen=True, kw_only=True):
+    generation: int
+    position: int
+    hash: str
+    as_of: dt.datetime | None
+    published_position: int
+
+
+def views_table(generation: int) -> str:
+    """The table of one generation; the name is built from an int, never from input."""
+    return f"projector.views_{int(generation)}"
+
+
+async def read_checkpoint(conn: Conn, *, lock: bool = False) -> Checkpoint:
+    row = await conn.fetchrow(
+        "SELECT generation, position, hash, as_of, published_position FROM projector.checkpoint"
+        + (" FOR UPDATE" if lock else ""))
+    assert row is not None, "projector.checkpoint has its row from the first migration"
+    return Checkpoint(**dict(row))
+
+
+async def write_checkpoint(conn: Conn, generation: int, view: View[Any]) -> None:
+    await conn.execute(
+        "UPDATE projector.checkpoint SET generation = $1, position = $2, hash = $3, as_of = $4,"
+        " updated_at = now()", generation, view.position, view.hash, view.as_of)
+
+
+async def mark_published(conn: Conn, position: int) -> None:
+    await conn.execute("UPDATE projector.checkpoint SET published_position = $1"
+                       " WHERE published_position < $1", position)
+
+
+async def load_views(conn: Conn, checkpoint: Checkpoint) -> Views:
+    """Every view at the checkpoint, from the rows of its generation."""
+    views = empty_views()
+    entities: dict[str, dict[str, Any]] = {m: {} for m in views}
+    rows = await conn.fetch(f"SELECT model, key, doc::text AS doc FROM "
+                            f"{views_table(checkpoint.generation)}")
+    for row in rows:
+        if row["model"] in entities:
+            entities[row["model"]][row["key"]] = _DECODERS[row["model"]].decode(row["doc"])
+    return {m: View(model=m, position=checkpoint.position, hash=checkpoint.hash,
+                    as_of=checkpoint.as_of, entities=entities[m]) for m in views}
+
+
+def changed_rows(views: Mapping[str, View[Any]], changed: Mapping[str, Iterable[str]],
+                 ) -> tuple[list[str], list[str], list[str]]:
+    """(models, keys, JSON docs) of the changed entities, as three parallel arrays."""
+    models, keys, docs = [], [], []
+    for model, model_keys in changed.items():
+        entities = views[model].entities
+        for key in model_keys:
+            models.append(model)
+            keys.append(key)
+            docs.append(_ENCODE(entities[key]).decode())
+    return models, keys, docs
+
+
+async def upsert_rows(conn: Conn, generation: int, position: int,
+                      rows: tuple[list[str], list[str], list[str]]) -> None:
+    """One statement for the whole batch (unnest), whatever its size."""
+    if not rows[0]:
+        return
+    await conn.execute(
+        f"INSERT INTO {views_table(generation)} (model, key, doc, position)"
+        " SELECT m, k, d::jsonb, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(m, k, d)"
+        " ON CONFLICT (model, key) DO UPDATE SET doc = excluded.doc, position = excluded.position",
+        *rows, position)
+
+
+async def rows_since(conn: Conn, generation: int,
+                     position: int) -> list[asyncpg.Record]:
+    """Rows written after ``position``: what is still to be published."""
+    return await conn.fetch(
+        f"SELECT model, key, doc::text AS doc FROM {views_table(generation)}"
+        " WHERE position > $1 ORDER BY model, key", position)
+
+
+async def fetch_entities(conn: Conn, model: str) -> tuple[Checkpoint, View[Any]]:
+    """One model's view as served now (for the API), with the checkpoint it reflects."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        checkpoint = await read_checkpoint(conn)
+        rows = await conn.fetch(f"SELECT key, doc::text AS doc FROM "
+                                f"{views_table(checkpoint.generation)} WHERE model = $1", model)
+    decoder = _DECODERS[model]
+    view = View(model=model, position=checkpoint.position, hash=checkpoint.hash,
+                as_of=checkpoint.as_of, entities={r["key"]: decoder.decode(r["doc"]) for r in rows})
+    return checkpoint, view
+
+
+async def fetch_views(conn: Conn) -> tuple[Checkpoint, Views]:
+    """Every model at one consistent checkpoint (one snapshot)."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        checkpoint = await read_checkpoint(conn)
+        views = await load_views(conn, checkpoint)
+    return checkpoint, views
+
+
+__all__ = ["PROJECTIONS", "Checkpoint", "Conn", "changed_rows", "fetch_entities", "fetch_views",
+           "load_views", "mark_published", "read_checkpoint", "rows_since", "upsert_rows",
+           "views_table", "write_checkpoint"]

@@ -1,0 +1,74 @@
+"""Events appended through the ledger reach the views, the KV buckets, the change messages,
+the query API and the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+import nats
+from litestar.testing import AsyncTestClient
+
+from govledger_contracts.commands import AppointMember, ProposeAgenda
+from govledger_contracts.envelope import Actor
+from govledger_contracts.views import SUMMARY_KEY, ViewChanged, kv_bucket
+from govledger_ledger.application import LedgerApplication
+from govledger_ledger.relay import Relay
+from govledger_projector.http.app import create_app
+from govledger_projector.settings import Settings
+from tests.integration.projector.helpers import wait_for_position
+
+SECRETARIAT = Actor(id="secretariat-01", role="secretariat")
+AT = dt.datetime(2023, 3, 2, 1, tzinfo=dt.UTC)
+
+
+async def appoint_and_propose(ledger: LedgerApplication) -> None:
+    for n in range(1, 4):
+        await ledger.handle(AppointMember(
+            member_id=f"m{n}", name=f"위원 {n}", sector="private" if n < 3 else "public",
+            route="recommendation" if n < 3 else "ex_officio", term_start=dt.date(2023, 3, 1),
+            term_end=dt.date(2025, 2, 28), reason="위촉", occurred_at=AT), SECRETARIAT)
+    await ledger.handle(ProposeAgenda(agenda_id="a1", title="골목 정원", channel="online",
+                                      domains=("환경",), year=2023, reason="제안",
+                                      occurred_at=AT), SECRETARIAT)
+
+
+async def test_events_appended_through_the_ledger_appear_in_views_kv_and_the_api(
+    ledger: LedgerApplication, relay: Relay, settings: Settings,
+) -> None:
+    nc = await nats.connect(settings.nats_url)
+    js = nc.jetstream()
+    changes = await nc.subscribe(f"govledger.{settings.ward}.views.members")
+    await appoint_and_propose(ledger)
+    async with AsyncTestClient(create_app(settings)) as client:
+        await wait_for_position(settings.database_url, 4)
+        page: dict[str, Any] = (await client.get("/v1/views/members",
+                                                 params={"sector": "private"})).json()
+        assert (page["total"], page["position"]) == (2, 4)
+        agenda = (await client.get("/v1/views/agendas/a1")).json()
+        assert agenda["stage"] == "proposed", agenda
+        lag = (await client.get("/lag")).json()
+        assert (lag["head"], lag["events_behind"]) == (4, 0)
+        summary = (await client.get("/v1/views/members/summary")).json()
+        assert summary["bodies"][0]["private_share"] == 66.7
+        bad = await client.get("/v1/views/members", params={"colour": "blue"})
+        assert bad.status_code == 422
+        assert bad.headers["content-type"].startswith("application/problem+json")
+        assert (await client.get("/v1/views/nothing")).status_code == 404
+        past = (await client.get("/v1/views/members", params={"as_of_position": 2})).json()
+        assert (past["total"], past["position"]) == (2, 2)
+        html = await client.get("/v1/reports/2023")
+        assert "2023년 성동구 민관협치 투명성 보고서" in html.text
+        csv = await client.get("/v1/reports/2023/council.csv")
+        assert csv.text.count("\r\n") == 4
+        assert (await client.get("/schema/openapi.json")).status_code == 200
+        kv = await js.key_value(kv_bucket(settings.ward, "members"))
+        entry = await kv.get("council.m1")
+        assert entry.value is not None and msgspec.json.decode(entry.value)["name"] == "위원 1"
+        summary_entry = await kv.get(SUMMARY_KEY)
+        assert summary_entry.value is not None
+        message = await changes.next_msg(timeout=10)
+        changed = msgspec.json.decode(message.data, type=ViewChanged)
+        assert changed.model == "members" and "council.m1" in changed.keys
+    await nc.close()
