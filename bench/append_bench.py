@@ -1,0 +1,300 @@
+"""Append throughput and latency of govledger's store and HTTP API, against references
+measured in the same run on the same PostgreSQL server.
+
+    .venv/bin/python bench/append_bench.py [--events N]
+
+References: raw asyncpg one-INSERT-per-transaction (16 connections), raw COPY of 100
+events per transaction (the ceiling), the eventsourcing library's PostgreSQL recorder
+(16 threads), and a no-op Litestar route that decodes the same body (for HTTP). Also
+replay+verify of the chain against a raw keyset read + decode. Prints ratios; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import secrets
+import subprocess
+import sys
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import msgspec
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import Result, clock, fresh_database, postgres_server, ratio  # noqa: E402
+
+from govledger_contracts.envelope import Actor  # noqa: E402
+from govledger_contracts.ids import uuid7  # noqa: E402
+from govledger_ledger.adapters.migrations import migrate  # noqa: E402
+from govledger_ledger.adapters.postgres_store import PostgresEventStore, create_pool  # noqa: E402
+from govledger_ledger.ports import AppendRequest, NewEvent, StreamWrite  # noqa: E402
+from govledger_ledger.verify import verify_chain  # noqa: E402
+
+PAYLOAD = {"type": "agenda_proposed", "agenda_id": "a-1", "title": "어르신 돌봄 공동체",
+           "summary": "주민 제안", "channel": "online", "domains": ["welfare"], "year": 2023}
+ACTOR = Actor(id="bench", role="secretariat")
+NOW = dt.datetime.now(dt.UTC)
+
+
+def new_event(i: int) -> NewEvent:
+    return NewEvent(event_id=str(uuid7()), type="agenda_proposed", payload={**PAYLOAD, "n": i},
+                    occurred_at=NOW, actor=ACTOR, reason="bench", correlation_id="bench")
+
+
+async def bench_store(url: str, writers: int, total: int) -> Result:
+    await migrate(url)
+    pool = await create_pool(url, max_size=writers + 2)
+    store = PostgresEventStore(pool)
+    latencies: list[float] = []
+    per = total // writers
+
+    async def writer(w: int) -> None:
+        for version in range(per):
+            t = clock()
+            await store.append(AppendRequest(writes=(StreamWrite(
+                stream_id=f"w{w}", expected=version, events=(new_event(version),)),)))
+            latencies.append(clock() - t)
+
+    start = clock()
+    await asyncio.gather(*(writer(w) for w in range(writers)))
+    elapsed = clock() - start
+    await store.close()
+    await pool.close()
+    return Result(f"govledger store, {writers} writers", per * writers, elapsed, latencies)
+
+
+RAW_TABLE = """CREATE TABLE IF NOT EXISTS raw_events (
+    position bigserial PRIMARY KEY, event_id uuid NOT NULL UNIQUE, stream_id text NOT NULL,
+    stream_version integer NOT NULL, type text NOT NULL, occurred_at timestamptz NOT NULL,
+    recorded_at timestamptz NOT NULL, actor_id text NOT NULL, actor_role text NOT NULL,
+    reason text NOT NULL, correlation_id text NOT NULL, payload jsonb NOT NULL,
+    prev_hash bytea NOT NULL, hash bytea NOT NULL, UNIQUE (stream_id, stream_version))"""
+RAW_COLUMNS = ("event_id", "stream_id", "stream_version", "type", "occurred_at", "recorded_at",
+               "actor_id", "actor_role", "reason", "correlation_id", "payload", "prev_hash", "hash")
+
+
+def raw_row(stream: str, version: int) -> tuple[Any, ...]:
+    return (uuid.uuid4(), stream, version, "agenda_proposed", NOW, NOW, "bench", "secretariat",
+            "bench", "bench", json.dumps({**PAYLOAD, "n": version}), secrets.token_bytes(32),
+            secrets.token_bytes(32))
+
+
+async def bench_raw_insert(url: str, connections: int, total: int) -> Result:
+    setup = await asyncpg.connect(url)
+    await setup.execute(RAW_TABLE)
+    await setup.close()
+    per, latencies = total // connections, []
+    sql = (f"INSERT INTO raw_events ({', '.join(RAW_COLUMNS)}) VALUES "
+           f"({', '.join(f'${i}' for i in range(1, len(RAW_COLUMNS) + 1))})")
+
+    async def worker(w: int) -> None:
+        conn = await asyncpg.connect(url)
+        for version in range(per):
+            t = clock()
+            await conn.execute(sql, *raw_row(f"ri{w}", version + 1))  # autocommit: 1 txn/row
+            latencies.append(clock() - t)
+        await conn.close()
+
+    start = clock()
+    await asyncio.gather(*(worker(w) for w in range(connections)))
+    return Result(f"raw INSERT, 1 per txn, {connections} conns", per * connections,
+                  clock() - start, latencies)
+
+
+async def bench_raw_copy(url: str, connections: int, total: int, rows: int = 100) -> Result:
+    setup = await asyncpg.connect(url)
+    await setup.execute(RAW_TABLE)
+    await setup.close()
+    batches = total // rows // connections
+
+    async def worker(w: int) -> None:
+        conn = await asyncpg.connect(url)
+        for b in range(batches):
+            records = [raw_row(f"rc{w}-{b}", v + 1) for v in range(rows)]
+            async with conn.transaction():
+                await conn.copy_records_to_table("raw_events", records=records,
+                                                 columns=RAW_COLUMNS)
+        await conn.close()
+
+    start = clock()
+    await asyncio.gather(*(worker(w) for w in range(connections)))
+    return Result(f"raw COPY, {rows} per txn, {connections} conns",
+                  batches * rows * connections, clock() - start, [])
+
+
+def bench_eventsourcing(url: str, threads: int, total: int) -> Result:
+    from eventsourcing.persistence import StoredEvent
+    from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+
+    parts = httpx.URL(url)
+    datastore = PostgresDatastore(parts.path.lstrip("/"), parts.host, parts.port or 5432,
+                                  parts.username or "postgres", parts.password or "",
+                                  pool_size=threads)
+    recorder = PostgresApplicationRecorder(datastore)
+    recorder.create_table()
+    per, latencies, lock = total // threads, [], threading.Lock()
+    state = json.dumps(PAYLOAD).encode()
+
+    def worker() -> None:
+        originator = uuid.uuid4()
+        for version in range(1, per + 1):
+            t = clock()
+            recorder.insert_events([StoredEvent(originator_id=originator,
+                                                originator_version=version,
+                                                topic="bench:AgendaProposed", state=state)])
+            with lock:
+                latencies.append(clock() - t)
+
+    start = clock()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    elapsed = clock() - start
+    datastore.close()
+    return Result(f"eventsourcing 9.5 recorder, {threads} threads", per * threads, elapsed,
+                  latencies)
+
+
+NOOP_APP = '''
+import msgspec, sys, uvicorn
+from litestar import Litestar, post
+from govledger_contracts.commands import ProposeAgenda
+
+@post("/noop", status_code=201)
+async def noop(data: ProposeAgenda) -> dict[str, bool]:
+    return {"ok": True}
+
+uvicorn.run(Litestar([noop]), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+'''
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def wait_http(url: str) -> None:
+    async with httpx.AsyncClient() as http:
+        for _ in range(200):
+            try:
+                await http.get(url)
+                return
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+    raise RuntimeError(f"{url} did not start")
+
+
+async def drive_http(base: str, path: str, clients: int, total: int,
+                     headers: dict[str, str]) -> tuple[float, list[float]]:
+    per, latencies = total // clients, []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        async def client(c: int) -> None:
+            for i in range(per):
+                body = {"reason": "bench", "agenda_id": f"h{c}-{i}", "title": "t",
+                        "channel": "online", "domains": ["welfare"], "year": 2023}
+                t = clock()
+                response = await http.post(path, json=body, headers=headers)
+                latencies.append(clock() - t)
+                if response.status_code != 201:
+                    raise RuntimeError(f"{path}: {response.status_code} {response.text}")
+
+        start = clock()
+        await asyncio.gather(*(client(c) for c in range(clients)))
+        return clock() - start, latencies
+
+
+async def bench_http(url: str, nats_url: str, clients: int, total: int) -> tuple[Result, Result]:
+    from govledger_ledger.auth import issue_token
+
+    data_dir = Path(os.environ.get("TMPDIR", "/tmp")) / f"govledger-bench-{uuid.uuid4().hex[:6]}"
+    token = issue_token(data_dir, None, subject="bench", role="secretariat")
+    port_api, port_noop = free_port(), free_port()
+    env = {**os.environ, "GOVLEDGER_DATABASE_URL": url, "GOVLEDGER_NATS_URL": nats_url,
+           "GOVLEDGER_DATA_DIR": str(data_dir), "GOVLEDGER_HTTP_PORT": str(port_api)}
+    api = subprocess.Popen([sys.executable, "-m", "govledger_ledger", "api"], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    noop = subprocess.Popen([sys.executable, "-c", NOOP_APP, str(port_noop)])
+    try:
+        await wait_http(f"http://127.0.0.1:{port_api}/health")
+        await wait_http(f"http://127.0.0.1:{port_noop}/noop")
+        auth = {"Authorization": f"Bearer {token}"}
+        s, lat = await drive_http(f"http://127.0.0.1:{port_noop}", "/noop", clients, total, auth)
+        reference = Result(f"no-op Litestar route, {clients} clients", total, s, lat)
+        s, lat = await drive_http(f"http://127.0.0.1:{port_api}", "/v1/agendas", clients, total,
+                                  auth)
+        ours = Result(f"govledger HTTP append, {clients} clients", total, s, lat)
+    finally:
+        api.terminate()
+        noop.terminate()
+        api.wait()
+        noop.wait()
+    return ours, reference
+
+
+async def bench_replay(url: str) -> tuple[Result, Result]:
+    conn = await asyncpg.connect(url)
+    count = int(await conn.fetchval("SELECT position FROM ledger.head"))
+    decode = msgspec.json.Decoder().decode
+    start, after, seen = clock(), 0, 0
+    while True:
+        rows = await conn.fetch("SELECT position, payload::text AS p FROM ledger.events "
+                                "WHERE position > $1 ORDER BY position LIMIT 5000", after)
+        if not rows:
+            break
+        for row in rows:
+            decode(row["p"])
+        after, seen = rows[-1]["position"], seen + len(rows)
+    raw = Result("raw keyset read + decode", seen, clock() - start, [])
+    await conn.close()
+    start = clock()
+    report = await verify_chain(url)
+    assert report.ok and report.count == count
+    return Result("govledger replay + verify chain", count, clock() - start, []), raw
+
+
+async def main(events: int, es_events: int, nats_url: str) -> None:
+    with postgres_server() as server:
+        print(f"PostgreSQL: {server.split('@')[-1]}; {events:,} events per run\n")
+        raw16 = await bench_raw_insert(await fresh_database(server), 16, events)
+        copy = await bench_raw_copy(await fresh_database(server), 4, events)
+        es16 = await asyncio.to_thread(bench_eventsourcing, await fresh_database(server), 16,
+                                       es_events)
+        ours16 = await bench_store(await fresh_database(server), 16, events)
+        db64 = await fresh_database(server)
+        ours64 = await bench_store(db64, 64, events)
+        http_db = await fresh_database(server)
+        await migrate(http_db)
+        http_ours, http_noop = await bench_http(http_db, nats_url, 64, events // 4)
+        replay, raw_read = await bench_replay(db64)
+        for r in (raw16, copy, es16, ours16, ours64, http_noop, http_ours, raw_read, replay):
+            print(r.line())
+        print("\nRatios (same run, same server):")
+        print(ratio("store @16 writers vs raw per-row INSERT @16", ours16, raw16, 1.5))
+        print(ratio("store @16 writers vs eventsourcing recorder @16", ours16, es16, 20))
+        print(ratio("store @64 writers vs raw COPY ceiling", ours64, copy, 0.5))
+        print(ratio("HTTP append @64 clients vs no-op Litestar route", http_ours, http_noop, 0.5))
+        print(ratio("replay + verify vs raw keyset read + decode", replay, raw_read, 0.5))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--eventsourcing-events", type=int, default=4_000)
+    parser.add_argument("--nats-url", default=os.environ.get("GOVLEDGER_NATS_URL",
+                                                             "nats://127.0.0.1:4222"))
+    args = parser.parse_args()
+    asyncio.run(main(args.events, args.eventsourcing_events, args.nats_url))
