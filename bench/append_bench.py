@@ -29,14 +29,14 @@ import httpx
 import msgspec
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import Result, clock, fresh_database, postgres_server, ratio  # noqa: E402
+from _common import Result, clock, fresh_database, postgres_server, ratio
 
-from govledger_contracts.envelope import Actor  # noqa: E402
-from govledger_contracts.ids import uuid7  # noqa: E402
-from govledger_ledger.adapters.migrations import migrate  # noqa: E402
-from govledger_ledger.adapters.postgres_store import PostgresEventStore, create_pool  # noqa: E402
-from govledger_ledger.ports import AppendRequest, NewEvent, StreamWrite  # noqa: E402
-from govledger_ledger.verify import verify_chain  # noqa: E402
+from govledger_contracts.envelope import Actor
+from govledger_contracts.ids import uuid7
+from govledger_ledger.adapters.migrations import migrate
+from govledger_ledger.adapters.postgres_store import PostgresEventStore, create_pool
+from govledger_ledger.ports import AppendRequest, NewEvent, StreamWrite
+from govledger_ledger.verify import verify_chain
 
 PAYLOAD = {"type": "agenda_proposed", "agenda_id": "a-1", "title": "어르신 돌봄 공동체",
            "summary": "주민 제안", "channel": "online", "domains": ["welfare"], "year": 2023}
@@ -225,9 +225,10 @@ async def bench_http(url: str, nats_url: str, clients: int, total: int) -> tuple
     port_api, port_noop = free_port(), free_port()
     env = {**os.environ, "GOVLEDGER_DATABASE_URL": url, "GOVLEDGER_NATS_URL": nats_url,
            "GOVLEDGER_DATA_DIR": str(data_dir), "GOVLEDGER_HTTP_PORT": str(port_api)}
-    api = subprocess.Popen([sys.executable, "-m", "govledger_ledger", "api"], env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    noop = subprocess.Popen([sys.executable, "-c", NOOP_APP, str(port_noop)])
+    api = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "govledger_ledger", "api", env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    noop = await asyncio.create_subprocess_exec(sys.executable, "-c", NOOP_APP, str(port_noop))
     try:
         await wait_http(f"http://127.0.0.1:{port_api}/health")
         await wait_http(f"http://127.0.0.1:{port_noop}/noop")
@@ -240,8 +241,8 @@ async def bench_http(url: str, nats_url: str, clients: int, total: int) -> tuple
     finally:
         api.terminate()
         noop.terminate()
-        api.wait()
-        noop.wait()
+        await api.wait()
+        await noop.wait()
     return ours, reference
 
 
@@ -262,7 +263,8 @@ async def bench_replay(url: str) -> tuple[Result, Result]:
     await conn.close()
     start = clock()
     report = await verify_chain(url)
-    assert report.ok and report.count == count
+    if not report.ok or report.count != count:
+        raise RuntimeError(f"verify failed: {report}")
     return Result("govledger replay + verify chain", count, clock() - start, []), raw
 
 
