@@ -40,7 +40,6 @@ from govledger_contracts.commands import (
     TerminateMou,
     WithdrawAgenda,
 )
-
 from govledger_ledger.domain import (
     advisory,
     agenda,

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
+
 from govledger_contracts.commands import ProposeAgenda, RecordDeliberation, WithdrawAgenda
 from govledger_contracts.events import (
     AgendaDeliberated,
@@ -21,7 +22,6 @@ from govledger_contracts.events import (
     AgendaWithdrawn,
     Event,
 )
-
 from govledger_ledger.domain.core import Context, Decision, Emit, Rejected, fold
 from govledger_ledger.domain.rules import refuse
 

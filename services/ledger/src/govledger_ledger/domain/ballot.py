@@ -21,9 +21,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
+
 from govledger_contracts.commands import CastBallot, RecordBallot
 from govledger_contracts.events import BallotCast, Event
-
 from govledger_ledger.domain.core import (
     Context,
     Decision,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import msgspec
+
 from govledger_contracts.commands import Command
 from govledger_contracts.events import Event
 

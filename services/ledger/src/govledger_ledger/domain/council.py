@@ -23,7 +23,6 @@ from typing import Any
 
 from govledger_contracts.commands import AppointMember, RenewTerm
 from govledger_contracts.events import MemberAppointed, TermRenewed
-
 from govledger_ledger.domain.core import Context, Decision, Emit, Rejected, effective_date
 from govledger_ledger.domain.roster import (
     BodyState,

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
+
 from govledger_contracts.commands import HoldMeeting, ResolveCouncilMotion, ScheduleMeeting
 from govledger_contracts.events import Event, MeetingHeld, MeetingScheduled, MotionResolved
-
 from govledger_ledger.domain.core import Context, Decision, Emit, Rejected, effective_date, fold
 from govledger_ledger.domain.council import COUNCIL_STREAM
 from govledger_ledger.domain.roster import BodyState, seated_on

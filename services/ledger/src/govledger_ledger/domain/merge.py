@@ -12,7 +12,6 @@ from typing import Any
 
 from govledger_contracts.commands import MergeAgendas
 from govledger_contracts.events import AgendaMergedInto, AgendasMerged
-
 from govledger_ledger.domain.agenda import AgendaState, agenda_stream
 from govledger_ledger.domain.core import Context, Decision, Emit, Rejected
 from govledger_ledger.domain.rules import refuse

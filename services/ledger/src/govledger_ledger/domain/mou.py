@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
+
 from govledger_contracts.commands import AmendMou, DutySpec, GoalSpec, SignMou, TerminateMou
 from govledger_contracts.events import (
     Event,
@@ -21,7 +22,6 @@ from govledger_contracts.events import (
     Responsibility,
     StagedGoal,
 )
-
 from govledger_ledger.domain.core import Context, Decision, Emit, Rejected, fold
 from govledger_ledger.domain.rules import refuse
 from govledger_ledger.domain.working_group import working_group_stream

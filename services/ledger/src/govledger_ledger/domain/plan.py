@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
+
 from govledger_contracts.commands import ApprovePlan, RecordAssemblyApproval
 from govledger_contracts.events import Event, PlanApproved, PlanApprovedByAssembly
-
 from govledger_ledger.domain.core import Context, Decision, Emit, Rejected, fold
 from govledger_ledger.domain.meeting import MeetingState, meeting_stream
 from govledger_ledger.domain.rules import refuse

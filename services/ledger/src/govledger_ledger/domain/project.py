@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
+
 from govledger_contracts.commands import RecordEvaluation, RecordFeedback, StartExecution
 from govledger_contracts.events import (
     EvaluationRecorded,
@@ -23,7 +24,6 @@ from govledger_contracts.events import (
     FeedbackRecorded,
     GoalScore,
 )
-
 from govledger_ledger.domain.core import Context, Decision, Emit, Rejected, effective_date, fold
 from govledger_ledger.domain.mou import MouState, in_force, mou_stream
 from govledger_ledger.domain.rules import refuse

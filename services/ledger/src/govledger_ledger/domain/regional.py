@@ -11,7 +11,6 @@ from typing import Any
 
 from govledger_contracts.commands import AppointRegionalMember
 from govledger_contracts.events import MemberAppointed
-
 from govledger_ledger.domain.core import Context, Decision, Emit
 from govledger_ledger.domain.roster import (
     REGIONAL,

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 import msgspec
+
 from govledger_contracts.events import (
     Event,
     MemberAppointed,
@@ -19,7 +20,6 @@ from govledger_contracts.events import (
     TermEnded,
     TermRenewed,
 )
-
 from govledger_ledger.domain.core import Rejected, fold
 from govledger_ledger.domain.rules import refuse
 

@@ -47,7 +47,6 @@ from govledger_contracts.commands import (
     SignMou,
     StartExecution,
 )
-
 from govledger_ledger.domain.core import KST
 from govledger_ledger.domain.council import CENTRES
 from govledger_ledger.domain.seed_data import (

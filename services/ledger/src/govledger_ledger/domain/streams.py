@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from govledger_contracts.events import Event
-
 from govledger_ledger.domain import (
     agenda,
     ballot,

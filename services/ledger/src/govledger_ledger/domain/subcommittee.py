@@ -15,7 +15,6 @@ from govledger_contracts.commands import (
     FormSubcommittee,
 )
 from govledger_contracts.events import MemberAppointed, SubcommitteeFormed
-
 from govledger_ledger.domain.core import Context, Decision, Emit, effective_date
 from govledger_ledger.domain.council import COUNCIL_STREAM
 from govledger_ledger.domain.roster import (

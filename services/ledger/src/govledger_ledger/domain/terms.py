@@ -7,7 +7,6 @@ from typing import Any
 
 from govledger_contracts.commands import EndTerm
 from govledger_contracts.events import TermEnded
-
 from govledger_ledger.domain.core import Context, Decision, Emit
 from govledger_ledger.domain.roster import BodyState, body_stream, latest_seat
 from govledger_ledger.domain.rules import refuse

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
+
 from govledger_contracts.commands import CloseVote, OpenVote
 from govledger_contracts.events import (
     AgendaPutToVote,
@@ -22,7 +23,6 @@ from govledger_contracts.events import (
     VoteClosed,
     VoteOpened,
 )
-
 from govledger_ledger.domain.agenda import agenda_stream
 from govledger_ledger.domain.core import Context, Decision, Emit, Rejected, effective_time, fold
 from govledger_ledger.domain.rules import refuse

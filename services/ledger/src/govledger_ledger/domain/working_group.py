@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
+
 from govledger_contracts.commands import FormWorkingGroup
 from govledger_contracts.events import Event, WorkingGroupFormed
-
 from govledger_ledger.domain.agenda import agenda_stream, open_for_work
 from govledger_ledger.domain.core import Context, Decision, Emit, fold
 from govledger_ledger.domain.rules import refuse

@@ -6,14 +6,14 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-import nats
-from litestar import Litestar, Request, get
+from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from govledger_ledger.adapters.merkle_store import MerkleProofs
 from govledger_ledger.adapters.migrations import migrate
+from govledger_ledger.adapters.nats_link import NatsLink
 from govledger_ledger.adapters.notifier import PostgresNotifier
 from govledger_ledger.adapters.postgres_store import PostgresEventStore, create_pool
 from govledger_ledger.application import LedgerApplication
@@ -36,9 +36,7 @@ def health() -> Health:
 
 
 @get("/ready", summary="PostgreSQL and NATS are reachable", tags=["ops"])
-async def ready(request: Request[Any, Any, Any]) -> Any:
-    from litestar import Response
-
+async def ready(request: Request[Any, Any, Any]) -> Response[Health]:
     store: PostgresEventStore = request.app.state.store
     checks: dict[str, str] = {}
     head = backlog = lag = None
@@ -48,8 +46,8 @@ async def ready(request: Request[Any, Any, Any]) -> Any:
         checks["postgres"] = "ok"
     except StoreUnavailable as exc:
         checks["postgres"] = f"unreachable: {exc}"
-    nc = request.app.state.nats
-    checks["nats"] = "ok" if nc is not None and nc.is_connected else "unreachable"
+    link: NatsLink = request.app.state.nats
+    checks["nats"] = "ok" if link.connected else "unreachable"
     ok = all(v == "ok" for v in checks.values())
     body = Health(status="ready" if ok else "unavailable", checks=checks, head_position=head,
                   relay_backlog=backlog, relay_lag_seconds=lag)
@@ -68,9 +66,10 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
         store = PostgresEventStore(pool)
         notifier = PostgresNotifier(settings.database_url)
         await notifier.start()
-        nc = await _connect_nats(settings.nats_url)
+        link = NatsLink(settings.nats_url)
+        await link.start()
         app.state.update(
-            store=store, notifier=notifier, nats=nc, proofs=MerkleProofs(pool),
+            store=store, notifier=notifier, nats=link, proofs=MerkleProofs(pool),
             ledger=LedgerApplication(store, voter_key=load_or_create_voter_key(settings)),
         )
         try:
@@ -78,8 +77,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
         finally:
             await store.close()
             await notifier.close()
-            if nc is not None:
-                await nc.drain()
+            await link.close()
             await pool.close()
 
     return Litestar(
@@ -98,12 +96,3 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
             }),
         ),
     )
-
-
-async def _connect_nats(url: str) -> Any:
-    """A NATS connection for readiness; the API still serves (and appends) while NATS is down."""
-    try:
-        return await nats.connect(url, connect_timeout=2, max_reconnect_attempts=-1,
-                                  allow_reconnect=True)
-    except (OSError, nats.errors.NoServersError, TimeoutError):
-        return None
