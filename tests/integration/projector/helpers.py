@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import asyncpg
 
@@ -51,3 +52,78 @@ async def wait_for_position(database_url: str, position: int, within: float = TI
     async def reached() -> bool:
         return await checkpoint_position(database_url) >= position
     await eventually(reached, within)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def projector_env(settings: Any, port: int, batch: int = 50) -> dict[str, str]:
+    import os
+
+    return {**os.environ, "GOVLEDGER_DATABASE_URL": settings.database_url,
+            "GOVLEDGER_NATS_URL": settings.nats_url, "GOVLEDGER_WARD": settings.ward,
+            "GOVLEDGER_STREAM_NAME": settings.stream_name,
+            "GOVLEDGER_VIEWS_STREAM_NAME": settings.views_stream_name,
+            "GOVLEDGER_PROJECTOR_HTTP_PORT": str(port),
+            "GOVLEDGER_PROJECTOR_BATCH_SIZE": str(batch),
+            "GOVLEDGER_DATA_DIR": str(settings.data_dir)}
+
+
+async def start_projector(settings: Any, port: int,
+                          batch: int = 50) -> asyncio.subprocess.Process:
+    import sys
+
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "govledger_projector", env=projector_env(settings, port, batch),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+
+
+def ballots(vote_id: str, start: int, count: int) -> list[Event]:
+    from govledger_contracts.events import BallotCast
+
+    return [BallotCast(vote_id=vote_id, voter=f"{n:064x}", choices=("a1",) if n % 3 else
+                       ("a1", "a2")) for n in range(start, start + count)]
+
+
+def vote_opened(vote_id: str = "v1") -> Event:
+    from govledger_contracts.events import VoteOpened
+
+    at = dt.datetime(2023, 9, 1, tzinfo=dt.UTC)
+    return VoteOpened(vote_id=vote_id, title="투표", year=2023, candidates=("a1", "a2"),
+                      max_choices=2, opens_at=at, closes_at=at + dt.timedelta(days=5))
+
+
+async def expected_views(settings: Any) -> Any:
+    """The pure fold of everything in the stream: what any correct projector must store."""
+    import nats
+
+    from govledger_projector.projections import as_of
+    from govledger_projector.source import read_range, stream_last_seq
+
+    nc = await nats.connect(settings.nats_url)
+    js = nc.jetstream()
+    head = await stream_last_seq(js, settings.stream_name)
+    envelopes = [e async for chunk in read_range(js, settings.stream_name, 1, head)
+                 for e in chunk]
+    await nc.close()
+    return as_of(envelopes)
+
+
+async def stored_views(settings: Any) -> Any:
+    from govledger_projector.store import fetch_views
+
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        return await fetch_views(conn)
+    finally:
+        await conn.close()
+
+
+def same_entities(left: Any, right: Any) -> bool:
+    return all(left[m].entities == right[m].entities and left[m].position == right[m].position
+               for m in left)
