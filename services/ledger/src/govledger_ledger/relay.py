@@ -44,6 +44,7 @@ from govledger_ledger.settings import Settings
 log = logging.getLogger("govledger.relay")
 RELAY_LOCK = 0x676F76_72656C61  # "govrela"
 BATCH = 500
+ACK_TIMEOUT_SECONDS = 10.0
 WRONG_LAST_SEQUENCE = 10071
 
 
@@ -152,18 +153,30 @@ class Relay:
 
     async def _publish(self, conn: asyncpg.Connection, js: JetStreamContext,
                        events: list[Envelope], cursor: int) -> int:
+        """Publish a batch pipelined, then take the acks in order.
+
+        The server checks each message's expected last sequence in the order sent, so once
+        one fails every later one in the window fails too; the cursor advances only over the
+        acked prefix, and a failure hands over to reconciliation.
+        """
         ward = self._settings.ward
-        for e in events:
-            try:
-                await js.publish(subject_for(e, ward), ENVELOPE_ENCODER.encode(e),
-                                 headers=headers_for(e, ward), timeout=5)
-            except APIError as exc:
-                if exc.err_code != WRONG_LAST_SEQUENCE:
-                    raise
-                await self._save(conn, cursor)
-                info = await js.stream_info(self._settings.stream_name)
-                return await self._reconcile(conn, js, int(info.state.last_seq))
-            cursor = e.position
+        pending = [(e, await js.publish_async(subject_for(e, ward), ENVELOPE_ENCODER.encode(e),
+                                              headers=headers_for(e, ward)))
+                   for e in events]
+        try:
+            for e, ack in pending:
+                try:
+                    await asyncio.wait_for(ack, ACK_TIMEOUT_SECONDS)
+                except APIError as exc:
+                    if exc.err_code != WRONG_LAST_SEQUENCE:
+                        raise
+                    await self._save(conn, cursor)
+                    info = await js.stream_info(self._settings.stream_name)
+                    return await self._reconcile(conn, js, int(info.state.last_seq))
+                cursor = e.position
+        finally:
+            for _, ack in pending:
+                ack.cancel()  # a no-op for settled acks; drops the rest after a failure
         await self._save(conn, cursor)
         return cursor
 
