@@ -165,8 +165,28 @@ async def insert_checkpoint(conn: Connection, size: int, root: bytes, note: str)
     return bool(status.endswith(" 1"))
 
 
+class Proof(msgspec.Struct, frozen=True, kw_only=True):
+    """Folded proof hashes, the roots they were read with, and the note signed at the size."""
+
+    hashes: tuple[bytes, ...]
+    roots: tuple[bytes, ...]
+    """The root at the proof's tree size; for a consistency proof, the older root first."""
+    note: str | None
+
+
+_SELECT_PROOF = (
+    _SELECT_SUBTREES.replace("hash FROM", "hash, NULL::text AS note FROM")
+    + " UNION ALL SELECT -1, size, root, signed_note FROM ledger.checkpoints WHERE size = $3"
+)
+
+
 class MerkleProofs:
-    """Proof reads for the HTTP API: one tree-size read and one subtree query per proof."""
+    """Proof reads for the HTTP API: each proof is one query (subtrees and the signed note).
+
+    No separate size check is needed: the plan always includes ``root_plan(size)``, whose
+    last subtree holds leaf ``size - 1``, and a subtree is committed with the leaves it
+    covers, so every subtree being present means the stored tree has at least ``size`` leaves.
+    """
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -175,26 +195,28 @@ class MerkleProofs:
         async with self._pool.acquire() as conn:
             return await tree_size(conn)
 
-    async def inclusion(self, index: int, size: int) -> tuple[list[bytes], bytes]:
+    async def inclusion(self, index: int, size: int) -> Proof:
         """The inclusion path of leaf ``index`` in the tree of ``size``, and that tree's root."""
-        return await self._prove(inclusion_plan(index, size), size)
+        return await self._prove(inclusion_plan(index, size), [root_plan(size)], size)
 
-    async def consistency(self, size1: int, size2: int) -> tuple[list[bytes], bytes, bytes]:
+    async def consistency(self, size1: int, size2: int) -> Proof:
         """The consistency proof from ``size1`` to ``size2``, and the roots at both sizes."""
-        folded, root2 = await self._prove([*consistency_plan(size1, size2), root_plan(size1)],
-                                          size2)
-        return folded[:-1], folded[-1], root2
+        return await self._prove(consistency_plan(size1, size2),
+                                 [root_plan(size1), root_plan(size2)], size2)
 
-    async def root(self, size: int) -> bytes:
-        return (await self._prove([], size))[1]
-
-    async def _prove(self, plans: list[Plan], size: int) -> tuple[list[bytes], bytes]:
+    async def _prove(self, plans: list[Plan], roots: list[Plan], size: int) -> Proof:
+        wanted = [*plans, *roots]
+        coords: list[Coord] = sorted({c for plan in wanted for c in plan})
         async with self._pool.acquire() as conn:
-            stored = await tree_size(conn)
-            if size > stored:
-                raise TreeSizeExceeded(f"tree size {size} exceeds the stored tree ({stored})")
-            folded = await read_plans(conn, [*plans, root_plan(size)])
-        return folded[:-1], folded[-1]
+            rows = await conn.fetch(_SELECT_PROOF, [c[0] for c in coords],
+                                    [c[1] for c in coords], size)
+        found = {(r["level"], r["idx"]): bytes(r["hash"]) for r in rows if r["level"] >= 0}
+        if any(c not in found for c in coords):
+            raise TreeSizeExceeded(f"tree size {size} exceeds the stored tree")
+        note = next((r["note"] for r in rows if r["level"] < 0), None)
+        folded = [fold([found[c] for c in plan]) for plan in wanted]
+        return Proof(hashes=tuple(folded[: len(plans)]), roots=tuple(folded[len(plans):]),
+                     note=note)
 
     async def latest_checkpoint(self) -> StoredCheckpoint | None:
         async with self._pool.acquire() as conn:

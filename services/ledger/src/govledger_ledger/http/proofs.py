@@ -136,14 +136,12 @@ async def inclusion_proof(
     if envelope.position > size:
         raise TreeSizeExceeded(f"event {event_id} is at position {envelope.position}, "
                                f"after the tree of size {size}")
-    hashes, root = await proofs.inclusion(envelope.position - 1, size)
-    signed = await proofs.checkpoint(size)
+    proof = await proofs.inclusion(envelope.position - 1, size)
     leaf = line_leaf(ENVELOPE_ENCODER.encode(envelope))[3]
     return InclusionProof(
         event_id=envelope.event_id, position=envelope.position, leaf_index=envelope.position - 1,
-        tree_size=size, leaf_hash=leaf_hash(leaf).hex(), root=root.hex(),
-        hashes=tuple(h.hex() for h in hashes),
-        checkpoint=signed.signed_note if signed else None, event=envelope,
+        tree_size=size, leaf_hash=leaf_hash(leaf).hex(), root=proof.roots[0].hex(),
+        hashes=tuple(h.hex() for h in proof.hashes), checkpoint=proof.note, event=envelope,
     )
 
 
@@ -162,11 +160,11 @@ async def consistency_proof(
             f"from ({from_size}) is larger than to ({size2})",
             extra=[{"key": "from", "message": "must not exceed to"}],
         )
-    hashes, root1, root2 = await proofs.consistency(from_size, size2)
-    signed = await proofs.checkpoint(size2)
+    proof = await proofs.consistency(from_size, size2)
     return ConsistencyProof(
-        from_size=from_size, to_size=size2, from_root=root1.hex(), to_root=root2.hex(),
-        hashes=tuple(h.hex() for h in hashes), checkpoint=signed.signed_note if signed else None,
+        from_size=from_size, to_size=size2, from_root=proof.roots[0].hex(),
+        to_root=proof.roots[1].hex(), hashes=tuple(h.hex() for h in proof.hashes),
+        checkpoint=proof.note,
     )
 
 
