@@ -217,9 +217,21 @@ def _run_audit_recount(options: argparse.Namespace) -> int:
         return recount(options.vote_id, database_url=servers.database_url)
 
 
+def _add_seed(commands: Subcommands) -> None:
+    from govledger_launcher import ledger_commands
+
+    seed = commands.add_parser("seed", help="the seed plan's own data set")
+    actions = seed.add_subparsers(dest="action", required=True, metavar="ACTION")
+    load = actions.add_parser(
+        "load", parents=[_common_options()],
+        help="record the seed's council, votes, projects, MOUs and evaluations (idempotent)",
+    )
+    load.set_defaults(handler=ledger_commands.run_seed_load)
+
+
 SUBCOMMANDS: tuple[Callable[[Subcommands], None], ...] = (
     _add_up, _add_migrate, _add_verify, _add_token, _add_schema, _add_key, _add_export,
-    _add_audit,
+    _add_audit, _add_seed,
 )
 
 

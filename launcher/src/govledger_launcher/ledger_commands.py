@@ -1,4 +1,4 @@
-"""``govledger migrate | verify | token issue | schema export``.
+"""``govledger migrate | verify | token issue | schema export | seed load``.
 
 Every command finds the same ledger that ``govledger up`` runs: the configured URLs, the
 running ``up``'s servers, or the embedded servers on the same data directory.
@@ -69,3 +69,19 @@ def run_schema_export(args: argparse.Namespace) -> int:
     written = export_schemas(Path(args.directory))
     print(f"wrote {len(written)} JSON Schemas under {args.directory}")
     return 0
+
+
+def run_seed_load(args: argparse.Namespace) -> int:
+    from govledger_ledger.seeding import SeedRejected, load_seed
+
+    data_dir = data_dir_from(args.data_dir)
+    with resolve_servers(data_dir) as servers:
+        try:
+            report = asyncio.run(load_seed(ledger_settings(servers, data_dir),
+                                           progress=ProgressBar("seed")))
+        except SeedRejected as exc:
+            raise LauncherError(str(exc)) from None
+    print(f"seed: {report.commands:,} commands, {report.appended:,} events appended, "
+          f"{report.replayed:,} already recorded ({report.seconds:.1f} s)")
+    return 0
+
