@@ -8,6 +8,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+
 from govledger_contracts.audit.merkle import (
     EMPTY_ROOT,
     MemorySubtreeSource,

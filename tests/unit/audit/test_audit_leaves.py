@@ -8,11 +8,12 @@ from typing import Any
 
 import msgspec
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
 from govledger_contracts.audit.leaves import LeafError, canonical_time, exact_leaf, fast_leaf
 from govledger_contracts.canonical import format_time
 from govledger_contracts.envelope import ENVELOPE_ENCODER, Actor, Envelope
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
 
 KST = dt.timezone(dt.timedelta(hours=9))
 

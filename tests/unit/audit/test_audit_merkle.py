@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
 from govledger_contracts.audit.merkle import (
     EMPTY_ROOT,
     CompactRange,
@@ -25,8 +28,6 @@ from govledger_contracts.audit.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from hypothesis import assume, given
-from hypothesis import strategies as st
 
 VECTORS: dict[str, Any] = json.loads(
     (Path(__file__).parents[2] / "data" / "rfc6962-vectors.json").read_text(encoding="utf-8")

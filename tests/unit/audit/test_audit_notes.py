@@ -14,6 +14,9 @@ from pathlib import Path
 import nacl.exceptions
 import nacl.signing
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from govledger_contracts.audit.note import (
     Checkpoint,
     NoteError,
@@ -34,8 +37,6 @@ from govledger_contracts.audit.note import (
     signer_key_from_seed,
     verifier_key_of,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 PETER_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
 PETER_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+
 from govledger_contracts.canonical import canonical_bytes
 from govledger_contracts.events import EVENT_BY_TAG, DomainEvent, event_tag, to_payload
 

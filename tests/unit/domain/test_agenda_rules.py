@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from govledger_contracts.commands import MergeAgendas, RecordDeliberation, WithdrawAgenda
-from govledger_contracts.events import AgendaMergedInto, AgendasMerged
 from ledger_builders import open_vote, propose
 from ledger_harness import MemoryLedger, code_of
+
+from govledger_contracts.commands import MergeAgendas, RecordDeliberation, WithdrawAgenda
+from govledger_contracts.events import AgendaMergedInto, AgendasMerged
 
 
 def merge(target: str = "f1", sources: tuple[str, ...] = ("a1", "a2"),

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from ledger_builders import appoint, at
+from ledger_harness import MemoryLedger, code_of
+
 from govledger_contracts.commands import (
     AppointAdvisor,
     AppointOpenMember,
@@ -15,8 +18,6 @@ from govledger_contracts.commands import (
 )
 from govledger_contracts.events import MemberAppointed
 from govledger_ledger.domain.regional import DONGS
-from ledger_builders import appoint, at
-from ledger_harness import MemoryLedger, code_of
 
 
 def form(sid: str = "health_welfare") -> FormSubcommittee:

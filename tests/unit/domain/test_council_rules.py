@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from govledger_contracts.commands import EndTerm, RenewTerm
-from govledger_contracts.events import MemberAppointed, TermEnded, TermRenewed
 from ledger_builders import END, START, appoint, at, fill_council
 from ledger_harness import MemoryLedger, code_of
+
+from govledger_contracts.commands import EndTerm, RenewTerm
+from govledger_contracts.events import MemberAppointed, TermEnded, TermRenewed
 
 
 def renew(member: str, term_end: dt.date = dt.date(2027, 12, 31), **kw: object) -> RenewTerm:

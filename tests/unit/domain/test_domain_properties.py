@@ -8,6 +8,11 @@ from collections import Counter
 from functools import reduce
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ledger_builders import appoint, at, ballot, open_vote, propose
+from ledger_harness import MemoryLedger
+
 from govledger_contracts.commands import (
     AppointRegionalMember,
     CloseVote,
@@ -28,10 +33,6 @@ from govledger_ledger.domain.council import CENTRES, MAX_PUBLIC, MAX_SEATS
 from govledger_ledger.domain.regional import DONGS
 from govledger_ledger.domain.roster import BodyState
 from govledger_ledger.domain.streams import fold_stream, stream_type
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from ledger_builders import appoint, at, ballot, open_vote, propose
-from ledger_harness import MemoryLedger
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from ledger_builders import at, fill_council
+from ledger_harness import MemoryLedger, code_of
+
 from govledger_contracts.commands import (
     ApprovePlan,
     HoldMeeting,
@@ -13,8 +16,6 @@ from govledger_contracts.commands import (
     ScheduleMeeting,
 )
 from govledger_contracts.events import MotionResolved
-from ledger_builders import at, fill_council
-from ledger_harness import MemoryLedger, code_of
 
 
 def schedule(mid: str = "q2", kind: str = "regular", quarter: int = 2, body: str = "council",

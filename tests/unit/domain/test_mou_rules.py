@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from govledger_contracts.commands import AmendMou, DutySpec, GoalSpec, TerminateMou
-from govledger_contracts.events import MouAmended, MouSigned
 from ledger_builders import GOALS, mou_steps, propose, sign, working_group
 from ledger_harness import MemoryLedger, code_of
+
+from govledger_contracts.commands import AmendMou, DutySpec, GoalSpec, TerminateMou
+from govledger_contracts.events import MouAmended, MouSigned
 
 
 def with_group() -> MemoryLedger:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from govledger_contracts.commands import RecordFeedback, ScoreSpec, StartExecution, TerminateMou
-from govledger_contracts.events import EvaluationRecorded, ExecutionStarted
 from ledger_builders import at, evaluate, mou_steps
 from ledger_harness import MemoryLedger, code_of
+
+from govledger_contracts.commands import RecordFeedback, ScoreSpec, StartExecution, TerminateMou
+from govledger_contracts.events import EvaluationRecorded, ExecutionStarted
 
 
 def start(project: str = "p1", mou: str = "m1") -> StartExecution:

@@ -8,6 +8,8 @@ from collections import Counter
 from functools import cache
 
 import msgspec
+from ledger_harness import MemoryLedger
+
 from govledger_contracts import commands
 from govledger_contracts.commands import CastBallot, Command, RecordBallot
 from govledger_contracts.events import EVENT_TYPES, MemberAppointed, MouSigned
@@ -16,7 +18,6 @@ from govledger_ledger.domain.core import Rejected
 from govledger_ledger.domain.roles import ADMIN, AUDITOR, VOTE_GATEWAY
 from govledger_ledger.domain.seed import seed_commands
 from govledger_ledger.domain.seed_data import PROJECTS
-from ledger_harness import MemoryLedger
 
 
 @cache

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import msgspec
 import pytest
+from ledger_builders import at, ballot, open_vote, propose, voting_ledger_steps
+from ledger_harness import MemoryLedger, code_of
+
 from govledger_contracts.commands import CloseVote, MergeAgendas, RecordBallot, WithdrawAgenda
 from govledger_contracts.events import BallotCast, CandidateTally, VoteClosed
 from govledger_ledger.domain import HANDLERS
 from govledger_ledger.domain.core import Rejected, pseudonymize
 from govledger_ledger.domain.vote import all_box_streams
-from ledger_builders import at, ballot, open_vote, propose, voting_ledger_steps
-from ledger_harness import MemoryLedger, code_of
 
 
 def close(vote_id: str = "v1", when: object = None) -> CloseVote:

@@ -102,3 +102,7 @@ def test_the_same_views_render_the_same_report_byte_for_byte() -> None:
     again = render_html(build_report(as_of(seed_log()), 2023, ward="seongdong"),
                         {"2023.json": "2023.json"})
     assert again == page()
+
+
+def test_years_and_positions_are_printed_without_thousands_separators() -> None:
+    assert '<td class="num">2022</td>' in page() and "2,022" not in page()
