@@ -43,18 +43,24 @@ def t(ko: str, en: str) -> str:
             f'<span class="en" lang="en">{escape(en)}</span>')
 
 
-def cell(value: Cell) -> str:
+PLAIN_NUMBERS = frozenset({"year", "half", "stage", "revision", "position", "renewals"})
+"""Columns whose numbers are identifiers or ordinals: no thousands separator (2023, not 2,023)."""
+
+
+def cell(value: Cell, column: str = "") -> str:
     if value is None:
         return "<td></td>"
     if isinstance(value, int | float):
-        return f'<td class="num">{value:,}</td>'
+        shown = str(value) if column in PLAIN_NUMBERS else f"{value:,}"
+        return f'<td class="num">{shown}</td>'
     return f"<td>{escape(value)}</td>"
 
 
 def table_html(table: Table) -> str:
     ko, en = TABLES[table.name]
     head = "".join(f"<th>{t(*COLUMNS.get(c, (c, c)))}</th>" for c in table.columns)
-    body = "".join("<tr>" + "".join(cell(v) for v in row) + "</tr>" for row in table.rows)
+    body = "".join("<tr>" + "".join(cell(v, c) for v, c in zip(row, table.columns, strict=True))
+                   + "</tr>" for row in table.rows)
     empty = "" if table.rows else f'<p>{t(*PHRASES["no_records"])}</p>'
     return (f'<table id="table-{table.name}"><caption>{t(ko, en)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{empty}")
