@@ -7,12 +7,13 @@ Exactly-once in effect, with any number of projector processes:
    checkpoint moves one batch at a time and KV values are published in position order.
 3. In ONE transaction: read the checkpoint (FOR UPDATE), drop envelopes at or below its
    position (a redelivery, or a batch another process already applied), fill any gap from
-   the stream by sequence (its messages went to a process that died before committing),
-   fold, upsert the changed rows, move the checkpoint. Commit.
+   the stream by sequence (its messages went to a process that died before committing;
+   an empty fetch also reads the stream's tail), fold, upsert the changed rows, move the
+   checkpoint. Commit.
 4. Publish what was committed (read back from PostgreSQL), still under the lock.
 5. Release the lock, then ack. A crash before the commit loses nothing (the messages are
-   redelivered); a crash after it but before the ack only causes a redelivery, which
-   step 3 skips.
+   redelivered, or read from the stream as a gap); a crash after it but before the ack
+   only causes a redelivery, which step 3 skips.
 
 If another process moved the checkpoint (or a rebuild switched generations), this process
 reloads its in-memory views from the rows before applying anything.
@@ -35,7 +36,7 @@ from govledger_contracts.envelope import ENVELOPE_DECODER, Envelope
 from govledger_projector.projections import Views, empty_views, entry_of, fold_all
 from govledger_projector.publisher import ViewPublisher
 from govledger_projector.settings import Settings
-from govledger_projector.source import durable_subscription, read_range, stream_last_seq
+from govledger_projector.source import BatchPuller, ensure_durable, read_range, stream_last_seq
 from govledger_projector.store import (
     Checkpoint,
     Conn,
@@ -60,6 +61,7 @@ class Projector:
     def __init__(self, settings: Settings, pool: asyncpg.Pool, nc: NatsClient) -> None:
         self._settings = settings
         self._pool = pool
+        self._nc = nc
         self._js: JetStreamContext = nc.jetstream()
         self.publisher = ViewPublisher(self._js, settings)
         self.views: Views = empty_views()
@@ -90,20 +92,16 @@ class Projector:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), 1.0)
         await self.publisher.ensure()
-        sub = await durable_subscription(self._js, self._settings)
+        await ensure_durable(self._js, self._settings)
+        puller = BatchPuller(self._nc, self._settings.stream_name, self._settings.consumer_name)
+        await puller.start()
         try:
             while not self._stopping.is_set():
-                await self.process(await self._fetch(sub))
+                await self.process(await puller.fetch(self._settings.batch_size,
+                                                      self._settings.fetch_timeout))
         finally:
             with contextlib.suppress(*_RETRYABLE):
-                await sub.unsubscribe()
-
-    async def _fetch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
-        try:
-            return await sub.fetch(self._settings.batch_size,
-                                   timeout=self._settings.fetch_timeout)
-        except (TimeoutError, nats.errors.TimeoutError):
-            return []
+                await puller.stop()
 
     async def process(self, msgs: list[Msg]) -> int:
         """Apply, commit, publish, then ack one batch; returns the events applied."""
@@ -118,9 +116,9 @@ class Projector:
                     await self.publisher.publish_pending(conn, checkpoint, self.views)
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", PROJECTOR_LOCK)
-        # Acked only now, after the commit: see the module docstring.
-        for msg in msgs:
-            await msg.ack()
+        # Acked only now, after the commit (ack policy ALL: the last one acks the batch).
+        if msgs:
+            await msgs[-1].ack()
         return applied
 
     async def _sync(self, conn: Conn, checkpoint: Checkpoint) -> None:
@@ -150,6 +148,8 @@ class Projector:
     async def _pending(self, checkpoint: Checkpoint, envelopes: list[Envelope]) -> list[Envelope]:
         """The envelopes after the checkpoint, gap-free and in order."""
         after = {e.position: e for e in envelopes if e.position > checkpoint.position}
+        if not envelopes:
+            return await self._tail(checkpoint)
         if not after:
             return []
         last = max(after)
@@ -158,6 +158,19 @@ class Projector:
         log.info("filling positions %d..%d from the stream", checkpoint.position + 1, last)
         return [e async for chunk in read_range(self._js, self._settings.stream_name,
                                                 checkpoint.position + 1, last) for e in chunk]
+
+    async def _tail(self, checkpoint: Checkpoint) -> list[Envelope]:
+        """Nothing was delivered: read what the stream holds beyond the checkpoint anyway.
+
+        Covers messages delivered to a process that died before committing (and acked
+        past by another one's ack-all), without waiting for a later event to show the gap.
+        """
+        head = await stream_last_seq(self._js, self._settings.stream_name)
+        if head <= checkpoint.position:
+            return []
+        end = min(head, checkpoint.position + self._settings.batch_size)
+        return [e async for chunk in read_range(self._js, self._settings.stream_name,
+                                                checkpoint.position + 1, end) for e in chunk]
 
 
 async def run_projector(settings: Settings, pool: asyncpg.Pool, nc: NatsClient,

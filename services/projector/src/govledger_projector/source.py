@@ -6,14 +6,19 @@ ledger position of the envelope it carries.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import uuid
 from collections.abc import AsyncIterator
 
 import nats.errors
+from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from nats.js.errors import NotFoundError
+from nats.js.errors import BadRequestError, NotFoundError
 
 from govledger_contracts.envelope import ENVELOPE_DECODER, Envelope
 from govledger_projector.settings import Settings
@@ -26,20 +31,82 @@ async def stream_last_seq(js: JetStreamContext, stream: str) -> int:
         return 0
 
 
-async def durable_subscription(js: JetStreamContext,
-                               settings: Settings) -> JetStreamContext.PullSubscription:
-    """The shared durable pull consumer: explicit acks, sent only after the views commit."""
+async def ensure_durable(js: JetStreamContext, settings: Settings) -> None:
+    """The shared durable pull consumer.
+
+    Ack policy ALL: one ack per batch, for the batch's last message, sent only after the
+    views committed. Acks only spare redelivery; correctness comes from the checkpoint
+    (positions at or below it are skipped) and from filling gaps from the stream.
+    """
     config = ConsumerConfig(
         durable_name=settings.consumer_name, name=settings.consumer_name,
-        deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.EXPLICIT,
-        ack_wait=float(settings.ack_wait_seconds), max_ack_pending=20_000,
+        deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.ALL,
+        ack_wait=float(settings.ack_wait_seconds), max_ack_pending=20_000, max_waiting=512,
         description="govledger projector: views in PostgreSQL, acked after commit")
     try:
         await js.consumer_info(settings.stream_name, settings.consumer_name)
     except NotFoundError:
-        await js.add_consumer(settings.stream_name, config)
-    return await js.pull_subscribe_bind(durable=settings.consumer_name,
-                                        stream=settings.stream_name)
+        with contextlib.suppress(BadRequestError):  # another projector created it first
+            await js.add_consumer(settings.stream_name, config)
+
+
+class BatchPuller:
+    """Pulls batches from a durable consumer through one long-lived reply inbox.
+
+    nats-py's ``fetch`` waits on a timer per message and holds a batch until it is full or
+    expires; this one takes messages as the server pushes them, returns a batch as soon as
+    the burst pauses (``LINGER``), keeps anything that arrives later for the next call, and
+    asks for the next batch before returning one, so pulling overlaps with committing.
+    """
+
+    LINGER = 0.001
+
+    def __init__(self, nc: NatsClient, stream: str, consumer: str) -> None:
+        self._nc = nc
+        self._next = f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}"
+        self._inbox = nc.new_inbox()
+        self._buffer: list[Msg] = []
+        self._arrived = asyncio.Event()
+        self._outstanding = 0
+        self._sub: Subscription | None = None
+
+    async def start(self) -> None:
+        self._sub = await self._nc.subscribe(self._inbox, cb=self._on_msg)
+
+    async def stop(self) -> None:
+        if self._sub is not None:
+            await self._sub.unsubscribe()
+
+    async def _on_msg(self, msg: Msg) -> None:
+        status = (msg.headers or {}).get("Status")
+        if status is None:
+            self._buffer.append(msg)
+            self._outstanding = max(0, self._outstanding - 1)
+        elif status != "100":  # 404 no messages, 408 expired, 409...: the request is over
+            self._outstanding = 0
+        self._arrived.set()
+
+    async def _request(self, batch: int, wait: float) -> None:
+        if self._outstanding == 0 and len(self._buffer) < batch:
+            self._outstanding = batch
+            request = json.dumps({"batch": batch, "expires": int(wait * 1e9)}).encode()
+            await self._nc.publish(self._next, request, reply=self._inbox)
+
+    async def fetch(self, batch: int, wait: float) -> list[Msg]:
+        await self._request(batch, wait)
+        if not self._buffer:
+            self._arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), wait + 1.0)
+        while self._outstanding and len(self._buffer) < batch:
+            seen = len(self._buffer)
+            await asyncio.sleep(self.LINGER)
+            if len(self._buffer) == seen:
+                break  # the burst paused: go with what we have
+        taken, self._buffer = self._buffer[:batch], self._buffer[batch:]
+        # Ask for the next batch now, so it arrives while the caller commits this one.
+        await self._request(batch, wait)
+        return taken
 
 
 async def read_range(js: JetStreamContext, stream: str, start: int, end: int, *,
