@@ -147,3 +147,20 @@ async def test_an_aggregate_reads_as_it_was_at_a_position_or_a_time(
     assert (await client.get("/v1/aggregates/nonsense-1")).status_code == 404
     assert (await client.get("/v1/aggregates/council",
                              params={"as_of": "yesterday"})).status_code == 422
+
+
+async def test_an_aggregate_can_be_read_as_of_the_day_the_acts_happened(
+        store: PostgresEventStore, client: Client) -> None:
+    app = LedgerApplication(store, voter_key=b"k" * 32, clock=lambda: at(6, 1))
+    for member, day in (("p01", dt.date(2021, 11, 23)), ("p02", dt.date(2022, 3, 1))):
+        await _run(app, AppointMember(
+            member_id=member, name=member, sector="private", route="recommendation",
+            term_start=day, term_end=day.replace(year=day.year + 2) - dt.timedelta(days=1),
+            reason="recorded after the fact",
+            occurred_at=dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC)), SECRETARIAT)
+    day = (await client.get("/v1/aggregates/council",
+                            params={"occurred_by": "2021-12-31T00:00:00+09:00"})).json()
+    assert [s["member_id"] for s in day["state"]["seats"]] == ["p01"]
+    assert day["version"] == 1
+    assert (await client.get("/v1/aggregates/council",
+                             params={"occurred_by": "7"})).status_code == 422

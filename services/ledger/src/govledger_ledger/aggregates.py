@@ -3,6 +3,9 @@
 The state is the same pure fold the ledger decides with (``domain.streams.fold_stream``),
 over the stream's events up to a position. A time is turned into the last position recorded
 at or before it, so "as of a day" means "as the ledger knew it then", not as corrected later.
+``occurred_by`` asks the other question — "as we know it now, what was the state on the day
+the acts happened?" — folding the stream's events whose ``occurred_at`` is not after it (the
+way to ask about acts recorded after the fact, such as the seed's 2021–2023 history).
 """
 
 from __future__ import annotations
@@ -35,15 +38,21 @@ class UnknownAggregate(ValueError):
 
 
 async def aggregate_as_of(store: PostgresEventStore, stream_id: str,
-                          as_of: int | dt.datetime | None = None) -> AggregateState:
-    """Fold the stream's events up to ``as_of`` (a position or a time; None: everything)."""
+                          as_of: int | dt.datetime | None = None, *,
+                          occurred_by: dt.datetime | None = None) -> AggregateState:
+    """Fold the stream's events up to ``as_of`` (a position or a time; None: everything),
+    keeping only acts that occurred by ``occurred_by`` when it is given."""
     try:
         stream_type(stream_id)
     except ValueError as exc:
         raise UnknownAggregate(str(exc)) from exc
     position = await store.position_at(as_of) if isinstance(as_of, dt.datetime) else as_of
     stream = await store.read_stream(stream_id, up_to_position=position)
-    state = fold_stream(stream_id, (from_payload(e.payload) for e in stream.envelopes))
-    last = stream.envelopes[-1].position if stream.envelopes else None
-    return AggregateState(stream_id=stream_id, version=stream.version, as_of_position=position,
-                          last_position=last, state=msgspec.to_builtins(state))
+    envelopes = [e for e in stream.envelopes
+                 if occurred_by is None or e.occurred_at <= occurred_by]
+    state = fold_stream(stream_id, (from_payload(e.payload) for e in envelopes))
+    last = envelopes[-1] if envelopes else None
+    return AggregateState(stream_id=stream_id, version=last.stream_version if last else 0,
+                          as_of_position=position,
+                          last_position=last.position if last else None,
+                          state=msgspec.to_builtins(state))

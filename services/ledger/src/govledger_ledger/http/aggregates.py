@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 
 from govledger_ledger.aggregates import AggregateState, UnknownAggregate, aggregate_as_of
@@ -17,10 +17,18 @@ from govledger_ledger.http.security import require_reader
      summary="An aggregate's state (council, vote, agenda...) now or as of a position or time",
      tags=["log"])
 async def get_aggregate(request: Request[Any, Any, Any], stream_id: FromPath[str],
-                        as_of: FromQuery[str | None] = None) -> AggregateState:
+                        as_of: FromQuery[str | None] = None,
+                        occurred_by: FromQuery[str | None] = None) -> AggregateState:
     require_reader(request)
     point = None if as_of is None else parse_as_of(as_of)
+    occurred = None if occurred_by is None else parse_as_of(occurred_by)
+    if isinstance(occurred, int):
+        raise ValidationException(
+            "occurred_by must be an ISO 8601 time with a zone",
+            extra=[{"key": "occurred_by", "message": "not a zoned ISO time"}],
+        )
     try:
-        return await aggregate_as_of(request.app.state.store, stream_id, point)
+        return await aggregate_as_of(request.app.state.store, stream_id, point,
+                                     occurred_by=occurred)
     except UnknownAggregate as exc:
         raise NotFoundException(str(exc)) from None
