@@ -7,9 +7,10 @@
    References: the raw JetStream pull rate (fetch + ack, nothing else) and the raw
    PostgreSQL batch insert rate (the same unnest upsert of 500 JSON rows per transaction).
    Also the pure fold alone (no I/O).
-2. Lag: appends at ``--rate`` per second through the ledger's store (relay running,
-   projector running); each append's commit time against the moment its position shows up
-   in a committed view (the ``statistics`` change message). p50/p99.
+2. Lag: appends at ``--rate`` per second through the ledger's store (relay running in
+   the bench process, the projector in its own process as deployed); each append's commit
+   time against the moment its position shows up in a committed, published view (the
+   ``statistics`` change message). p50/p99.
 
 Servers: GOVLEDGER_DATABASE_URL / GOVLEDGER_NATS_URL, else embedded ones for the run.
 Prints figures and ratios; asserts nothing.
@@ -135,6 +136,31 @@ async def projector(settings: Settings) -> AsyncIterator[Projector]:
         await pool.close()
 
 
+@contextlib.asynccontextmanager
+async def projector_process(settings: Settings) -> AsyncIterator[None]:
+    """The projector as deployed: its own process (``python -m govledger_projector``)."""
+    import signal
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "GOVLEDGER_DATABASE_URL": settings.database_url,
+           "GOVLEDGER_NATS_URL": settings.nats_url, "GOVLEDGER_WARD": settings.ward,
+           "GOVLEDGER_STREAM_NAME": settings.stream_name,
+           "GOVLEDGER_VIEWS_STREAM_NAME": settings.views_stream_name,
+           "GOVLEDGER_PROJECTOR_HTTP_PORT": str(port),
+           "GOVLEDGER_PROJECTOR_BATCH_SIZE": str(settings.batch_size)}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "govledger_projector", env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await process.wait()
+
+
 async def bench_catch_up(settings: Settings, total: int) -> Result:
     started = clock()
     async with projector(settings) as running:
@@ -223,8 +249,8 @@ async def bench_lag(settings: Settings, store: PostgresEventStore, rate: int,
         result = await store.append(request([workload(n + 1)]))
         committed[result.envelopes[-1].position] = clock()
 
-    async with projector(settings):
-        await asyncio.sleep(1.0)  # consumer bound and idle
+    async with projector_process(settings):
+        await asyncio.sleep(3.0)  # started, consumer bound and idle
         started = clock()
         tasks = []
         for n in range(rate * seconds):

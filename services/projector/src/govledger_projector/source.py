@@ -60,6 +60,8 @@ class BatchPuller:
     """
 
     LINGER = 0.001
+    LINGER_MAX = 0.005
+    """A steady trickle never pauses: stop collecting after this long, bounding the lag."""
 
     def __init__(self, nc: NatsClient, stream: str, consumer: str) -> None:
         self._nc = nc
@@ -98,11 +100,12 @@ class BatchPuller:
             self._arrived.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), wait + 1.0)
+        deadline = asyncio.get_running_loop().time() + self.LINGER_MAX
         while self._outstanding and len(self._buffer) < batch:
             seen = len(self._buffer)
             await asyncio.sleep(self.LINGER)
-            if len(self._buffer) == seen:
-                break  # the burst paused: go with what we have
+            if len(self._buffer) == seen or asyncio.get_running_loop().time() > deadline:
+                break  # the burst paused (or trickles on): go with what we have
         taken, self._buffer = self._buffer[:batch], self._buffer[batch:]
         # Ask for the next batch now, so it arrives while the caller commits this one.
         await self._request(batch, wait)
