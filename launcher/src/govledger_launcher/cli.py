@@ -50,6 +50,8 @@ def _add_up(commands: Subcommands) -> None:
         help="start the whole system (servers, migrations, API, relay, projector)",
     )
     parser.add_argument("--http-port", type=_port, default=8000, help="API port (default 8000)")
+    parser.add_argument("--projector-port", type=_port, default=8001,
+                        help="projector (views, reports) port (default 8001)")
     parser.set_defaults(handler=_run_up)
 
 
@@ -57,7 +59,8 @@ def _run_up(args: argparse.Namespace) -> int:
     from govledger_launcher.supervisor import UpOptions, run_up
 
     host = os.environ.get("GOVLEDGER_HTTP_HOST") or "127.0.0.1"
-    return run_up(UpOptions(data_dir_from(args.data_dir), args.http_port, host))
+    return run_up(UpOptions(data_dir_from(args.data_dir), args.http_port, host,
+                            args.projector_port))
 
 
 def _add_migrate(commands: Subcommands) -> None:
@@ -229,9 +232,33 @@ def _add_seed(commands: Subcommands) -> None:
     load.set_defaults(handler=ledger_commands.run_seed_load)
 
 
+def _add_report(commands: Subcommands) -> None:
+    from govledger_launcher import projector_commands
+
+    parser = commands.add_parser(
+        "report", parents=[_common_options()],
+        help="write the council's transparency report for a year (HTML, CSV, JSON)",
+    )
+    parser.add_argument("--year", type=projector_commands.year_arg, required=True)
+    parser.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    parser.set_defaults(handler=projector_commands.run_report)
+
+
+def _add_project(commands: Subcommands) -> None:
+    from govledger_launcher import projector_commands
+
+    project = commands.add_parser("project", help="the projector's read models")
+    actions = project.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rebuild = actions.add_parser(
+        "rebuild", parents=[_common_options()],
+        help="rebuild every view from position 0; switch over when caught up",
+    )
+    rebuild.set_defaults(handler=projector_commands.run_rebuild)
+
+
 SUBCOMMANDS: tuple[Callable[[Subcommands], None], ...] = (
     _add_up, _add_migrate, _add_verify, _add_token, _add_schema, _add_key, _add_export,
-    _add_audit, _add_seed,
+    _add_audit, _add_seed, _add_report, _add_project,
 )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import logging
 import os
 import signal
@@ -52,11 +51,19 @@ class UpOptions:
     data_dir: Path
     http_port: int = 8000
     http_host: str = "127.0.0.1"
+    projector_port: int = 8001
+
+    @property
+    def _host(self) -> str:
+        return "127.0.0.1" if self.http_host in ("0.0.0.0", "") else self.http_host
 
     @property
     def api_url(self) -> str:
-        host = "127.0.0.1" if self.http_host in ("0.0.0.0", "") else self.http_host
-        return f"http://{host}:{self.http_port}"
+        return f"http://{self._host}:{self.http_port}"
+
+    @property
+    def projector_url(self) -> str:
+        return f"http://{self._host}:{self.projector_port}"
 
 
 @dataclass(frozen=True)
@@ -67,21 +74,11 @@ class ServiceSpec:
 
 def service_specs() -> list[ServiceSpec]:
     python = sys.executable
-    specs = [
+    return [
         ServiceSpec("api", (python, "-m", "govledger_ledger", "api")),
         ServiceSpec("relay", (python, "-m", "govledger_ledger", "relay")),
+        ServiceSpec("projector", (python, "-m", "govledger_projector")),
     ]
-    # The projector service is written later: run it as soon as its package can be run.
-    if _runnable("govledger_projector"):
-        specs.append(ServiceSpec("projector", (python, "-m", "govledger_projector")))
-    return specs
-
-
-def _runnable(package: str) -> bool:
-    try:
-        return importlib.util.find_spec(f"{package}.__main__") is not None
-    except ModuleNotFoundError:
-        return False
 
 
 # --------------------------------------------------------------------------- ledger calls
@@ -197,6 +194,7 @@ def service_env(options: UpOptions, servers: Servers) -> dict[str, str]:
         "GOVLEDGER_DATA_DIR": str(options.data_dir),
         "GOVLEDGER_HTTP_HOST": options.http_host,
         "GOVLEDGER_HTTP_PORT": str(options.http_port),
+        "GOVLEDGER_PROJECTOR_HTTP_PORT": str(options.projector_port),
         "PYTHONUNBUFFERED": "1",  # the children's logs appear as they happen
     }
 
@@ -274,6 +272,11 @@ def _refuse_second_up(options: UpOptions) -> None:
         raise LauncherError(
             f"HTTP port {options.http_port} is in use; choose another with --http-port"
         )
+    if not port_is_free(options.projector_port, options.http_host):
+        raise LauncherError(
+            f"projector port {options.projector_port} is in use; choose another with "
+            "--projector-port"
+        )
 
 
 def _supervise(services: Sequence[Service], servers: Servers) -> None:
@@ -311,7 +314,8 @@ def banner(options: UpOptions, servers: Servers, token: str, healthy: bool) -> s
     return "\n".join(
         [
             state,
-            f"  API:         {options.api_url}",
+            f"  API:         {options.api_url}   (OpenAPI: {options.api_url}/schema)",
+            f"  projector:   {options.projector_url}   (views, reports: /v1/reports/<year>)",
             f"  database:    {servers.database_url}",
             f"  NATS:        {servers.nats_url}",
             f"  data dir:    {options.data_dir}",

@@ -1,0 +1,60 @@
+"""``govledger report`` and ``govledger project rebuild``: the projector's commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from govledger_launcher.embedded import LauncherError
+from govledger_launcher.progress import ProgressBar
+from govledger_launcher.runtime import Servers, data_dir_from, resolve_servers
+
+if TYPE_CHECKING:
+    from govledger_projector.settings import Settings
+
+
+def projector_settings(servers: Servers, data_dir: Path) -> Settings:
+    from govledger_projector.settings import settings_from_env
+
+    return settings_from_env(database_url=servers.database_url, nats_url=servers.nats_url,
+                             data_dir=data_dir)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from govledger_projector.report_files import write_report
+
+    data_dir = data_dir_from(args.data_dir)
+    out = Path(args.out)
+    with resolve_servers(data_dir) as servers:
+        written = asyncio.run(write_report(projector_settings(servers, data_dir), args.year, out))
+    for path in written:
+        print(path)
+    html = next((p for p in written if p.suffix == ".html"), None)
+    if html is not None:
+        print(f"open {html.resolve().as_uri()} in a browser")
+    return 0
+
+
+def run_rebuild(args: argparse.Namespace) -> int:
+    from govledger_projector.rebuild import RebuildInProgress, rebuild
+
+    data_dir = data_dir_from(args.data_dir)
+    with resolve_servers(data_dir) as servers:
+        try:
+            report = asyncio.run(rebuild(projector_settings(servers, data_dir),
+                                         ProgressBar("rebuilding views")))
+        except RebuildInProgress as exc:
+            raise LauncherError(str(exc)) from None
+    print(f"views rebuilt: generation {report.generation} (was {report.previous_generation}), "
+          f"{report.events:,} events to position {report.position}, {report.entities:,} "
+          f"entities, {report.seconds:.1f} s")
+    return 0
+
+
+def year_arg(text: str) -> int:
+    year = int(text)
+    if not 1990 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"not a plausible year: {text}")
+    return year
