@@ -43,7 +43,8 @@ class Up:
         # Embedded servers, like a user without any configuration.
         env = {k: v for k, v in os.environ.items() if not k.startswith("GOVLEDGER_")}
         self.process = subprocess.Popen(
-            [GOVLEDGER, "up", "--data-dir", str(data_dir), "--http-port", str(http_port)],
+            [GOVLEDGER, "up", "--data-dir", str(data_dir), "--http-port", str(http_port),
+             "--projector-port", str(free_port())],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, env=env,
         )  # fmt: skip
@@ -133,7 +134,8 @@ def assert_nothing_left(data_dir: Path) -> None:
 
 def second_up_is_refused(data_dir: Path) -> str:
     result = subprocess.run(
-        [GOVLEDGER, "up", "--data-dir", str(data_dir), "--http-port", str(free_port())],
+        [GOVLEDGER, "up", "--data-dir", str(data_dir), "--http-port", str(free_port()),
+         "--projector-port", str(free_port())],
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert result.returncode != 0

@@ -314,8 +314,9 @@ def banner(options: UpOptions, servers: Servers, token: str, healthy: bool) -> s
     return "\n".join(
         [
             state,
-            f"  API:         {options.api_url}   (OpenAPI: {options.api_url}/schema)",
-            f"  projector:   {options.projector_url}   (views, reports: /v1/reports/<year>)",
+            f"  API:         {options.api_url}",
+            f"  OpenAPI:     {options.api_url}/schema",
+            f"  projector:   {options.projector_url}",
             f"  database:    {servers.database_url}",
             f"  NATS:        {servers.nats_url}",
             f"  data dir:    {options.data_dir}",
