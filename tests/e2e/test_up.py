@@ -5,15 +5,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sysconfig
-import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -90,13 +87,6 @@ class Up:
         if self.process.stdout is not None:
             self.process.stdout.close()
         return code
-
-
-@pytest.fixture
-def data_dir() -> Iterator[Path]:
-    root = Path(tempfile.mkdtemp(prefix="govledger-e2e-"))
-    yield root / "data"
-    shutil.rmtree(root, ignore_errors=True)
 
 
 def http_status(url: str) -> int:

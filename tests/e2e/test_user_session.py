@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from govledger_launcher.embedded import free_port
-from tests.e2e.test_up import GOVLEDGER, Up, data_dir  # noqa: F401  (fixture)
+from tests.e2e.test_up import GOVLEDGER, Up
 
 pytestmark = pytest.mark.e2e
 
@@ -49,9 +49,7 @@ def wait_for(check: Any, what: str, timeout: float = 60.0) -> None:
         time.sleep(0.2)
 
 
-def test_a_recorded_act_reaches_views_and_passes_verification_and_audit(
-    data_dir: Path,  # noqa: F811
-) -> None:
+def test_a_recorded_act_reaches_views_and_passes_verification_and_audit(data_dir: Path) -> None:
     up = Up(data_dir, free_port())
     printed = up.wait_ready()
     try:
