@@ -40,7 +40,8 @@ def format_time(value: dt.datetime) -> str:
     """RFC 3339 in UTC with microseconds, e.g. ``2021-11-23T00:00:00.000000Z``."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise CanonicalEncodingError("naive datetime has no canonical form; use UTC")
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, unlike strftime's %Y, always pads the year to four digits (and is faster).
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _string(value: str) -> str:
@@ -105,10 +106,11 @@ def canonical_bytes(value: Any) -> bytes:
 
 
 _encode_sorted = msgspec.json.Encoder(order="sorted").encode
-_NEEDS_CHECKS = re.compile(rb"(?:^|[:,\[])-?\d+[.eE]|(?:^|[:,\[])-?\d{16}")
-"""A float, or an integer long enough to leave ±(2**53 - 1). Every number token follows
-``:``, ``,`` or ``[`` (or starts the document); a string that merely looks like one only
-sends the document to the reference encoder, which is slower but never wrong."""
+_NEEDS_CHECKS = re.compile(rb'(?:^|":|[\[,])-?(?:\d+[.eE]|\d{16})')
+"""A float, or an integer long enough to leave ±(2**53 - 1). A number token starts the
+document, follows a member's ``":`` or follows ``[`` or ``,`` in an array; text inside a
+string that merely looks like one (``":1.5`` needs an escaped quote, times hold no ``":``)
+only sends the document to the reference encoder, which is slower but never wrong."""
 _UTF16_ORDER_DIFFERS = re.compile(rb"[\xee-\xf4]")
 """UTF-8 lead bytes of U+E000 and above: the only characters whose UTF-16 order differs
 from code-point order (supplementary characters sort before U+E000..U+FFFF in UTF-16)."""

@@ -8,6 +8,7 @@ exactly as if each had committed alone.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -56,10 +57,8 @@ def check_expected(stream_id: str, expected: Expected, actual: int) -> None:
         raise ConcurrencyConflict(stream_id, expected, actual)
 
 
-def _has_nul(event: NewEvent, stream_id: str) -> bool:
-    texts = (stream_id, event.reason, event.correlation_id, event.causation_id or "",
-             event.actor.id, event.actor.role)
-    return any("\x00" in t for t in texts) or b"\\u0000" in msgspec.json.encode(event.payload)
+_ESCAPED_NUL = re.compile(rb"(?:^|[^\\])(?:\\\\)*\\u0000")
+"""U+0000 as the canonical encoding escapes it (an even run of backslashes before it)."""
 
 
 class _Planner:
@@ -99,9 +98,6 @@ class _Planner:
     def _place(self, request: AppendRequest) -> list[Envelope]:
         for stream_id, expected in touched(request):
             check_expected(stream_id, expected, self.versions.get(stream_id, 0))
-        for write in request.writes:
-            if any(_has_nul(e, write.stream_id) for e in write.events):
-                raise InvalidData("text may not contain the NUL character (U+0000)")
         position, prev, versions = self.position, self.hash, dict(self.versions)
         placed: list[Envelope] = []
         for write in request.writes:
@@ -128,6 +124,9 @@ class _Planner:
             leaf = leaf_bytes_of(draft)
         except CanonicalEncodingError as exc:
             raise InvalidData(str(exc)) from exc
+        # PostgreSQL text and jsonb cannot hold U+0000; every text field is in the leaf.
+        if b"\\u0000" in leaf and _ESCAPED_NUL.search(leaf):
+            raise InvalidData("text may not contain the NUL character (U+0000)")
         return msgspec.structs.replace(draft, hash=chain_hash(prev, leaf).hex())
 
 
