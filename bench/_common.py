@@ -31,6 +31,20 @@ def postgres_server() -> Iterator[str]:
             server.stop()
 
 
+@contextlib.contextmanager
+def nats_server() -> Iterator[str]:
+    """The API connects to NATS for readiness; give it a real one, as in production."""
+    configured = os.environ.get("GOVLEDGER_NATS_URL")
+    if configured:
+        yield configured
+        return
+    from govledger_launcher.embedded import EmbeddedNats
+
+    with (tempfile.TemporaryDirectory(prefix="govledger-audit-bench-") as tmp,
+          EmbeddedNats(Path(tmp) / "nats") as server):
+        yield server.url
+
+
 async def fresh_database(server_url: str) -> str:
     name = f"bench_{uuid.uuid4().hex[:10]}"
     conn = await asyncpg.connect(server_url)

@@ -29,7 +29,7 @@ import httpx
 import msgspec
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import Result, clock, fresh_database, postgres_server, ratio
+from _common import Result, clock, fresh_database, nats_server, postgres_server, ratio
 
 from govledger_contracts.envelope import Actor
 from govledger_contracts.ids import uuid7
@@ -268,8 +268,8 @@ async def bench_replay(url: str) -> tuple[Result, Result]:
     return Result("govledger replay + verify chain", count, clock() - start, []), raw
 
 
-async def main(events: int, es_events: int, nats_url: str) -> None:
-    with postgres_server() as server:
+async def main(events: int, es_events: int) -> None:
+    with postgres_server() as server, nats_server() as nats_url:
         print(f"PostgreSQL: {server.split('@')[-1]}; {events:,} events per run\n")
         raw16 = await bench_raw_insert(await fresh_database(server), 16, events)
         copy = await bench_raw_copy(await fresh_database(server), 4, events)
@@ -296,7 +296,5 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--eventsourcing-events", type=int, default=4_000)
-    parser.add_argument("--nats-url", default=os.environ.get("GOVLEDGER_NATS_URL",
-                                                             "nats://127.0.0.1:4222"))
     args = parser.parse_args()
-    asyncio.run(main(args.events, args.eventsourcing_events, args.nats_url))
+    asyncio.run(main(args.events, args.eventsourcing_events))

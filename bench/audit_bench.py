@@ -38,6 +38,9 @@ from typing import Any
 import asyncpg
 import httpx
 
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import fresh_database, nats_server, postgres_server
+
 from govledger_contracts.audit.leaves import line_leaf
 from govledger_contracts.audit.merkle import CompactRange, verify_consistency
 from govledger_contracts.audit.note import SignerKey, generate_signer_key, ledger_origin
@@ -60,44 +63,6 @@ SECRETARIAT = Actor(id="secretariat-01", role="secretariat")
 
 
 # --------------------------------------------------------------------------- servers
-
-
-@contextlib.contextmanager
-def postgres_server() -> Iterator[str]:
-    configured = os.environ.get("GOVLEDGER_DATABASE_URL")
-    if configured:
-        yield configured
-        return
-    from govledger_launcher.embedded import EmbeddedPostgres
-
-    with (tempfile.TemporaryDirectory(prefix="govledger-audit-bench-") as tmp,
-          EmbeddedPostgres(Path(tmp) / "pg") as server):
-        yield server.url
-
-
-@contextlib.contextmanager
-def nats_server() -> Iterator[str]:
-    """The API connects to NATS for readiness; give it a real one, as in production."""
-    configured = os.environ.get("GOVLEDGER_NATS_URL")
-    if configured:
-        yield configured
-        return
-    from govledger_launcher.embedded import EmbeddedNats
-
-    with (tempfile.TemporaryDirectory(prefix="govledger-audit-bench-") as tmp,
-          EmbeddedNats(Path(tmp) / "nats") as server):
-        yield server.url
-
-
-async def fresh_database(server_url: str) -> str:
-    name = f"auditbench_{uuid.uuid4().hex[:10]}"
-    conn = await asyncpg.connect(server_url)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    base, _, _ = server_url.rpartition("/")
-    return f"{base}/{name}"
 
 
 # --------------------------------------------------------------------------- the log
