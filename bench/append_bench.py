@@ -197,24 +197,54 @@ async def wait_http(url: str) -> None:
     raise RuntimeError(f"{url} did not start")
 
 
-async def drive_http(base: str, path: str, clients: int, total: int,
+class RawClient:
+    """A minimal HTTP/1.1 keep-alive client: httpx costs about a millisecond of CPU per
+    request, which on two cores would measure the client rather than the server."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, port: int) -> RawClient:
+        return cls(*await asyncio.open_connection("127.0.0.1", port))
+
+    async def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        lines = [f"POST {path} HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+                 f"Content-Length: {len(body)}", *(f"{k}: {v}" for k, v in headers.items())]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        await self.writer.drain()
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:"))
+        return status, await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+async def drive_http(port: int, path: str, clients: int, total: int,
                      headers: dict[str, str]) -> tuple[float, list[float]]:
     per, latencies = total // clients, []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
-        async def client(c: int) -> None:
-            for i in range(per):
-                body = {"reason": "bench", "agenda_id": f"h{c}-{i}", "title": "t",
-                        "channel": "online", "domains": ["welfare"], "year": 2023}
-                t = clock()
-                response = await http.post(path, json=body, headers=headers)
-                latencies.append(clock() - t)
-                if response.status_code != 201:
-                    raise RuntimeError(f"{path}: {response.status_code} {response.text}")
+    connections = [await RawClient.open(port) for _ in range(clients)]
 
-        start = clock()
-        await asyncio.gather(*(client(c) for c in range(clients)))
-        return clock() - start, latencies
+    async def client(c: int, http: RawClient) -> None:
+        for i in range(per):
+            body = json.dumps({"reason": "bench", "agenda_id": f"h{c}-{i}", "title": "t",
+                               "channel": "online", "domains": ["welfare"],
+                               "year": 2023}).encode()
+            t = clock()
+            status, text = await http.post(path, body, headers)
+            latencies.append(clock() - t)
+            if status != 201:
+                raise RuntimeError(f"{path}: {status} {text[:300]!r}")
+
+    start = clock()
+    await asyncio.gather(*(client(c, http) for c, http in enumerate(connections)))
+    elapsed = clock() - start
+    for http in connections:
+        http.close()
+    return elapsed, latencies
 
 
 async def bench_http(url: str, nats_url: str, clients: int, total: int) -> tuple[Result, Result]:
@@ -233,10 +263,9 @@ async def bench_http(url: str, nats_url: str, clients: int, total: int) -> tuple
         await wait_http(f"http://127.0.0.1:{port_api}/health")
         await wait_http(f"http://127.0.0.1:{port_noop}/noop")
         auth = {"Authorization": f"Bearer {token}"}
-        s, lat = await drive_http(f"http://127.0.0.1:{port_noop}", "/noop", clients, total, auth)
+        s, lat = await drive_http(port_noop, "/noop", clients, total, auth)
         reference = Result(f"no-op Litestar route, {clients} clients", total, s, lat)
-        s, lat = await drive_http(f"http://127.0.0.1:{port_api}", "/v1/agendas", clients, total,
-                                  auth)
+        s, lat = await drive_http(port_api, "/v1/agendas", clients, total, auth)
         ours = Result(f"govledger HTTP append, {clients} clients", total, s, lat)
     finally:
         api.terminate()
