@@ -40,8 +40,13 @@ def format_time(value: dt.datetime) -> str:
     """RFC 3339 in UTC with microseconds, e.g. ``2021-11-23T00:00:00.000000Z``."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise CanonicalEncodingError("naive datetime has no canonical form; use UTC")
+    try:
+        utc = value.astimezone(dt.UTC)
+    except OverflowError:
+        message = f"{value.isoformat()} has no UTC time within years 1-9999"
+        raise CanonicalEncodingError(message) from None
     # isoformat, unlike strftime's %Y, always pads the year to four digits (and is faster).
-    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _string(value: str) -> str:

@@ -176,3 +176,13 @@ async def test_health_readiness_and_the_openapi_document(client: Client) -> None
     assert operation["requestBody"]["content"]["application/json"]["schema"]["examples"]
     assert "Envelope" in spec["components"]["schemas"]
     assert "ProposeAgenda" in spec["components"]["schemas"]
+
+
+async def test_a_time_outside_the_utc_calendar_is_a_422_not_a_500(
+    client: Client, token: Headers,
+) -> None:
+    response = await client.post(PROPOSE.path, headers=token(), json=proposal(
+        "a-1", occurred_at="0001-01-01T00:00:00+01:00"))
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert await head(client) == 0

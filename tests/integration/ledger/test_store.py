@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 
 import asyncpg
+import msgspec
 import pytest
 
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
@@ -107,3 +109,15 @@ async def test_the_database_refuses_to_change_recorded_events_even_for_the_owner
     finally:
         await conn.close()
     assert len(await store.read_all(0, 10)) == 1
+
+
+async def test_a_time_with_no_utc_form_fails_only_its_own_request_in_a_batch(
+    store: PostgresEventStore,
+) -> None:
+    edge = dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    bad = AppendRequest(writes=(StreamWrite(stream_id="x", expected="any", events=(
+        msgspec.structs.replace(event(), occurred_at=edge),)),))
+    results = await asyncio.gather(store.append(write("y")), store.append(bad),
+                                   store.append(write("z")), return_exceptions=True)
+    assert isinstance(results[1], InvalidData)
+    assert [e.stream_id for e in await store.read_all(0, 10)] == ["y", "z"]

@@ -78,12 +78,20 @@ class LedgerApplication:
             if replay is not None:
                 return replay
         correlation = correlation_id or str(uuid7())
+        own_stream = handler.streams(command)[0]
         for attempt in range(MAX_ATTEMPTS):
             try:
-                return await self._attempt(handler, command, ctx, actor, idem, correlation)
-            except ConcurrencyConflict:
-                if command.expected_version is not None or attempt == MAX_ATTEMPTS - 1:
+                result = await self._attempt(handler, command, ctx, actor, idem, correlation)
+            except ConcurrencyConflict as conflict:
+                named = command.expected_version is not None and conflict.stream_id == own_stream
+                if named or attempt == MAX_ATTEMPTS - 1:
                     raise
+                continue
+            if isinstance(result, Rejected) and idem is not None:
+                # A retry racing its original: the original may have committed after our
+                # first look and made this decision fail; its result is the answer.
+                return await self._store.find_idempotent(idem) or result
+            return result
         raise AssertionError("unreachable")
 
     async def _attempt(self, handler: Handler[Any], command: Command, ctx: Context, actor: Actor,

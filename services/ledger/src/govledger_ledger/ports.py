@@ -85,6 +85,11 @@ class StoreUnavailable(Exception):
     """The database cannot be reached; the request wrote nothing and may be retried."""
 
 
+class CommitOutcomeUnknown(Exception):
+    """The connection failed during COMMIT: the events may or may not be recorded. Retrying
+    with the same Idempotency-Key is safe; retrying without one may record them twice."""
+
+
 class InvalidData(Exception):
     """A value the database cannot store (e.g. a NUL character in text)."""
 

@@ -86,6 +86,9 @@ class _Planner:
         except (ConcurrencyConflict, InvalidData) as exc:
             self.plan.outcomes.append(exc)
             return
+        except Exception as exc:  # a bug in one request is that request's error alone
+            self.plan.outcomes.append(exc)
+            return
         self.plan.envelopes.extend(envelopes)
         self.plan.outcomes.append(AppendResult(envelopes=tuple(envelopes)))
         if idem is not None:

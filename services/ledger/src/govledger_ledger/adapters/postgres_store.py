@@ -34,6 +34,7 @@ from govledger_ledger.adapters.batch import BatchPlan, plan_batch
 from govledger_ledger.ports import (
     AppendRequest,
     AppendResult,
+    CommitOutcomeUnknown,
     IdempotencyMismatch,
     IdempotencyRecord,
     StoreUnavailable,
@@ -169,6 +170,11 @@ class PostgresEventStore:
     async def _commit_and_settle(self, batch: list[_Pending]) -> None:
         try:
             plan = await self._commit([request for request, _ in batch])
+        except CommitOutcomeUnknown as exc:
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
         except _UNAVAILABLE as exc:
             for _, future in batch:
                 if not future.done():
@@ -188,23 +194,40 @@ class PostgresEventStore:
                 future.set_result(outcome)
 
     async def _commit(self, requests: Sequence[AppendRequest]) -> BatchPlan:
-        async with self._pool.acquire() as conn, conn.transaction():
-            # The serialisation point: see the module docstring.
-            head = await conn.fetchrow("SELECT position, hash FROM ledger.head FOR UPDATE")
-            assert head is not None, "migration 001 inserts the head row"
-            streams = sorted({stream for r in requests for stream, _ in touched(r)})
-            rows = await conn.fetch(
-                "SELECT stream_id, max(stream_version) AS v FROM ledger.events"
-                " WHERE stream_id = ANY($1::text[]) GROUP BY stream_id", streams,
-            )
-            known = await self._known_keys(conn, requests)
-            plan = plan_batch(
-                requests, head_position=head["position"], head_hash=head["hash"],
-                versions={r["stream_id"]: r["v"] for r in rows}, known_keys=known,
-                recorded_at=self._clock(),
-            )
-            await self._write(conn, plan)
-            return await self._resolve_replays(conn, plan)
+        async with self._pool.acquire() as conn:
+            transaction = conn.transaction()
+            await transaction.start()
+            try:
+                plan = await self._plan_and_write(conn, requests)
+            except BaseException:
+                with contextlib.suppress(*_UNAVAILABLE):
+                    await transaction.rollback()
+                raise
+            try:
+                await transaction.commit()
+            except _UNAVAILABLE as exc:
+                # The COMMIT may or may not have reached the disk: say so, never "nothing".
+                raise CommitOutcomeUnknown(str(exc) or type(exc).__name__) from exc
+            return plan
+
+    async def _plan_and_write(self, conn: Connection,
+                              requests: Sequence[AppendRequest]) -> BatchPlan:
+        # The serialisation point: see the module docstring.
+        head = await conn.fetchrow("SELECT position, hash FROM ledger.head FOR UPDATE")
+        assert head is not None, "migration 001 inserts the head row"
+        streams = sorted({stream for r in requests for stream, _ in touched(r)})
+        rows = await conn.fetch(
+            "SELECT stream_id, max(stream_version) AS v FROM ledger.events"
+            " WHERE stream_id = ANY($1::text[]) GROUP BY stream_id", streams,
+        )
+        known = await self._known_keys(conn, requests)
+        plan = plan_batch(
+            requests, head_position=head["position"], head_hash=head["hash"],
+            versions={r["stream_id"]: r["v"] for r in rows}, known_keys=known,
+            recorded_at=self._clock(),
+        )
+        await self._write(conn, plan)
+        return await self._resolve_replays(conn, plan)
 
     async def _known_keys(self, conn: Connection,
                           requests: Sequence[AppendRequest]) -> dict[tuple[str, str], Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -12,12 +13,14 @@ from govledger_ledger.application import Forbidden
 from govledger_ledger.auth import AuthError
 from govledger_ledger.domain.core import Rejected
 from govledger_ledger.ports import (
+    CommitOutcomeUnknown,
     ConcurrencyConflict,
     IdempotencyMismatch,
     InvalidData,
     StoreUnavailable,
 )
 
+log = logging.getLogger("govledger.http")
 PROBLEM_TYPE = "https://govledger.seongdong.go.kr/problems/"
 MEDIA_TYPE = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
@@ -79,6 +82,21 @@ def _unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str
                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
+def _outcome_unknown(_: Request[Any, Any, Any],
+                     exc: CommitOutcomeUnknown) -> Response[dict[str, Any]]:
+    return problem(503, "store.outcome_unknown", "The ledger lost its database mid-commit",
+                   "기록되었을 수도 있습니다. 같은 Idempotency-Key로 다시 보내십시오. / "
+                   "The events may or may not be recorded; retry with the same "
+                   "Idempotency-Key.",
+                   headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def _internal(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unexpected error", exc_info=exc)
+    return problem(500, "internal.error", "Internal error",
+                   "예기치 않은 오류입니다. / An unexpected error; it has been logged.")
+
+
 def _invalid(_: Request[Any, Any, Any], exc: InvalidData) -> Response[dict[str, Any]]:
     return problem(422, "request.invalid", "The request is not valid", str(exc))
 
@@ -107,9 +125,11 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     ConcurrencyConflict: _conflict,
     IdempotencyMismatch: _idempotency,
     StoreUnavailable: _unavailable,
+    CommitOutcomeUnknown: _outcome_unknown,
     InvalidData: _invalid,
     AuthError: _auth,
     Forbidden: _forbidden,
     NotFoundException: _not_found,
     HTTPException: _http,
+    Exception: _internal,
 }
