@@ -50,3 +50,28 @@ async def test_an_unreachable_database_is_a_503_with_retry_after_and_then_recove
         assert ids == ["agenda-a-1", "agenda-a-3"]
     finally:
         await asyncio.to_thread(server.stop)
+
+
+async def test_live_notifications_resume_after_the_database_restarts(tmp_path: Path) -> None:
+    from govledger_ledger.adapters.migrations import migrate
+    from govledger_ledger.adapters.notifier import PostgresNotifier
+    from govledger_ledger.adapters.postgres_store import APPENDED_CHANNEL
+
+    server = await asyncio.to_thread(EmbeddedPostgres(tmp_path / "pg").start)
+    notifier = PostgresNotifier(server.database_url)
+    try:
+        await migrate(server.database_url)
+        await notifier.start()
+        await asyncio.to_thread(server.stop)
+        await asyncio.to_thread(server.start)
+        seen = notifier.generation
+        for _ in range(100):  # the notifier reconnects by itself; keep announcing appends
+            conn = await asyncpg.connect(server.database_url)
+            await conn.execute("SELECT pg_notify($1, '1')", APPENDED_CHANNEL)
+            await conn.close()
+            if await notifier.wait(seen, 0.2):
+                break
+        assert notifier.generation > seen
+    finally:
+        await notifier.close()
+        await asyncio.to_thread(server.stop)
