@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 import pytest
 
-from govledger_ledger.adapters.postgres_store import PostgresEventStore
+from govledger_ledger.adapters.postgres_store import PostgresEventStore, create_pool
 from govledger_ledger.ports import (
     AppendRequest,
     ConcurrencyConflict,
@@ -121,3 +121,23 @@ async def test_a_time_with_no_utc_form_fails_only_its_own_request_in_a_batch(
                                    store.append(write("z")), return_exceptions=True)
     assert isinstance(results[1], InvalidData)
     assert [e.stream_id for e in await store.read_all(0, 10)] == ["y", "z"]
+
+
+async def test_two_stores_taking_turns_keep_one_chain_when_each_ones_head_goes_stale(
+    store: PostgresEventStore, ledger_settings: Settings,
+) -> None:
+    pool = await create_pool(ledger_settings.database_url)
+    other = PostgresEventStore(pool)
+    try:
+        for turn in range(10):
+            await store.append(write(f"a{turn}", "no_stream"))
+            await other.append(write(f"b{turn}", "no_stream"))
+        with pytest.raises(ConcurrencyConflict):
+            await store.append(write("b3", "no_stream"))  # written by the other store
+    finally:
+        await other.close()
+        await pool.close()
+    events = await store.read_all(0, 100)
+    assert [e.position for e in events] == list(range(1, 21))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
+    assert all(e.computed_hash() == e.hash for e in events)
