@@ -174,7 +174,8 @@ from govledger_contracts.commands import ProposeAgenda
 async def noop(data: ProposeAgenda) -> dict[str, bool]:
     return {"ok": True}
 
-uvicorn.run(Litestar([noop]), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+# The same log level (and so the same access log) as `python -m govledger_ledger api`.
+uvicorn.run(Litestar([noop]), host="127.0.0.1", port=int(sys.argv[1]), log_level="info")
 '''
 
 
@@ -258,7 +259,9 @@ async def bench_http(url: str, nats_url: str, clients: int, total: int) -> tuple
     api = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "govledger_ledger", "api", env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    noop = await asyncio.create_subprocess_exec(sys.executable, "-c", NOOP_APP, str(port_noop))
+    noop = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", NOOP_APP, str(port_noop),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         await wait_http(f"http://127.0.0.1:{port_api}/health")
         await wait_http(f"http://127.0.0.1:{port_noop}/noop")

@@ -25,6 +25,8 @@ ROLES = frozenset({
 class Principal(msgspec.Struct, frozen=True, kw_only=True):
     subject: str
     role: str
+    expires_at: float = 0.0
+    """Unix time the token stops being valid."""
 
 
 class AuthError(Exception):
@@ -72,4 +74,25 @@ def verify_token(token: str, key: str) -> Principal:
     role = claims.get("role")
     if role not in ROLES:
         raise AuthError("the token carries no known role")
-    return Principal(subject=str(claims["sub"]), role=str(role))
+    return Principal(subject=str(claims["sub"]), role=str(role),
+                     expires_at=float(claims["exp"]))
+
+
+class TokenCache:
+    """Verified tokens, so a client's every request does not pay for HMAC and JSON parsing
+    again; an entry is used only until its token expires, and the cache is bounded."""
+
+    def __init__(self, key: str, max_entries: int = 4096) -> None:
+        self._key = key
+        self._max = max_entries
+        self._verified: dict[str, Principal] = {}
+
+    def verify(self, token: str, now: float) -> Principal:
+        principal = self._verified.get(token)
+        if principal is not None and now < principal.expires_at:
+            return principal
+        principal = verify_token(token, self._key)
+        if len(self._verified) >= self._max:
+            self._verified.clear()
+        self._verified[token] = principal
+        return principal

@@ -17,7 +17,7 @@ from govledger_ledger.adapters.nats_link import NatsLink
 from govledger_ledger.adapters.notifier import PostgresNotifier
 from govledger_ledger.adapters.postgres_store import PostgresEventStore, create_pool
 from govledger_ledger.application import LedgerApplication
-from govledger_ledger.auth import load_or_create_key
+from govledger_ledger.auth import TokenCache, load_or_create_key
 from govledger_ledger.checkpoints import verifier_key_text
 from govledger_ledger.http.aggregates import get_aggregate
 from govledger_ledger.http.commands import command_routes
@@ -86,7 +86,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"settings": settings,
-                     "jwt_key": load_or_create_key(settings.data_dir, settings.jwt_secret),
+                     "tokens": TokenCache(load_or_create_key(settings.data_dir,
+                                                             settings.jwt_secret)),
                      "verifier_key": verifier_key_text(settings)}),
         openapi_config=OpenAPIConfig(
             title="govledger", version="1.0.0",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import msgspec
 from litestar import Request
 
 from govledger_contracts.envelope import Actor
-from govledger_ledger.auth import AuthError, Principal, verify_token
+from govledger_ledger.auth import AuthError, Principal, TokenCache
 
 
 class Authenticated(msgspec.Struct, frozen=True, kw_only=True):
@@ -25,7 +26,8 @@ def principal_of(request: Request[Any, Any, Any]) -> Authenticated:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthError("a bearer token is required (Authorization: Bearer <token>)")
-    return Authenticated(principal=verify_token(token.strip(), request.app.state.jwt_key))
+    tokens: TokenCache = request.app.state.tokens
+    return Authenticated(principal=tokens.verify(token.strip(), time.time()))
 
 
 def require_reader(request: Request[Any, Any, Any]) -> None:
