@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
 
 import asyncpg
 import nats
@@ -222,5 +221,3 @@ async def run_relay(settings: Settings, stop: asyncio.Event | None = None) -> No
         checkpointer.stop()
     await asyncio.gather(*tasks)
 
-
-__all__: list[Any] = ["Relay", "StreamDiverged", "run_relay", "stream_config"]

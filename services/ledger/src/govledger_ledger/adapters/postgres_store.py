@@ -36,7 +36,6 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from govledger_contracts.canonical import chain_hash
 from govledger_contracts.envelope import Actor, Envelope
 from govledger_ledger.adapters.batch import BatchPlan, plan_batch
 from govledger_ledger.ports import (
@@ -420,4 +419,3 @@ class PostgresEventStore:
         return int(value)
 
 
-__all__ = ["APPENDED_CHANNEL", "PostgresEventStore", "chain_hash", "create_pool", "row_to_envelope"]
