@@ -1,7 +1,7 @@
 """Fixtures for the auditor's toolkit against real PostgreSQL and real NATS JetStream.
 
-Patterns copied from tests/integration/ledger/conftest.py: every test gets its own database
-and its own ward (hence its own checkpoint origin, key, streams and subjects).
+The shared fixtures are in tests/integration/conftest.py; here ``ledger_settings`` signs
+checkpoints often, and every test still gets its own database and ward.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from govledger_ledger.adapters.merkle_store import StoredCheckpoint
 from govledger_ledger.adapters.migrations import migrate
 from govledger_ledger.adapters.postgres_store import (
     PostgresEventStore,
-    create_pool,
     init_connection,
 )
 from govledger_ledger.checkpoints import checkpoint_round, load_or_create_signer
@@ -34,21 +33,13 @@ Client = AsyncTestClient  # type: ignore[type-arg]
 async def ledger_settings(fresh_database: Callable[[], Awaitable[str]], nats_url: str,
                           tmp_path: Path) -> Settings:
     ward = f"t{uuid.uuid4().hex[:10]}"
-    return Settings(
+    settings = Settings(
         database_url=await fresh_database(), nats_url=nats_url, data_dir=tmp_path / "data",
         ward=ward, stream_name=f"GOVLEDGER_{ward.upper()}",
         checkpoint_every_events=10, checkpoint_every_seconds=0.2,
     )
-
-
-@pytest.fixture
-async def store(ledger_settings: Settings) -> AsyncIterator[PostgresEventStore]:
-    await migrate(ledger_settings.database_url)
-    pool = await create_pool(ledger_settings.database_url)
-    event_store = PostgresEventStore(pool)
-    yield event_store
-    await event_store.close()
-    await pool.close()
+    await migrate(settings.database_url)
+    return settings
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""Fixtures for the ledger against real PostgreSQL and real NATS JetStream.
+"""Fixtures for every integration test: a ledger on real PostgreSQL and real NATS JetStream.
 
-Every test gets its own database and its own ward (hence its own JetStream stream and
-subjects), so tests never see each other's events.
+Every test gets its own database and its own ward (hence its own JetStream streams and
+subjects), so tests never see each other's events. A folder's conftest may override
+``ledger_settings`` (the audit tests sign checkpoints more often, for instance).
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from govledger_ledger.settings import Settings
 async def ledger_settings(fresh_database: Callable[[], Awaitable[str]], nats_url: str,
                           tmp_path: Path) -> Settings:
     ward = f"t{uuid.uuid4().hex[:10]}"
-    return Settings(
+    settings = Settings(
         database_url=await fresh_database(), nats_url=nats_url, data_dir=tmp_path / "data",
         ward=ward, stream_name=f"GOVLEDGER_{ward.upper()}",
     )
+    await migrate(settings.database_url)
+    return settings
 
 
 @pytest.fixture
