@@ -11,7 +11,14 @@ from typing import Any
 
 import msgspec
 
-from govledger_contracts.canonical import canonical_json_bytes, chain_hash, format_time
+from govledger_contracts.canonical import (
+    MAX_SAFE_INTEGER,
+    CanonicalEncodingError,
+    canonical_json_bytes,
+    canonical_string,
+    chain_hash,
+    format_time,
+)
 
 
 class Actor(msgspec.Struct, frozen=True, kw_only=True):
@@ -75,7 +82,34 @@ def leaf_document(e: Envelope) -> dict[str, Any]:
 
 
 def leaf_bytes_of(e: Envelope) -> bytes:
-    return canonical_json_bytes(leaf_document(e))
+    """``canonical_bytes(leaf_document(e))``, assembled without building the document.
+
+    The leaf's member names are fixed, so their RFC 8785 order is too; only the strings, the
+    two integers, the two times and the payload vary, and each is encoded canonically on its
+    own. Property-tested byte for byte against the reference encoding of ``leaf_document``.
+    """
+    return b"".join((
+        b'{"actor":{"id":', canonical_string(e.actor.id),
+        b',"role":', canonical_string(e.actor.role),
+        b'},"causation_id":', canonical_string(e.causation_id),
+        b',"correlation_id":', canonical_string(e.correlation_id),
+        b',"event_id":', canonical_string(e.event_id),
+        b',"occurred_at":"', format_time(e.occurred_at).encode(),
+        b'","payload":', canonical_json_bytes(e.payload),
+        b',"position":', _safe_int(e.position),
+        b',"reason":', canonical_string(e.reason),
+        b',"recorded_at":"', format_time(e.recorded_at).encode(),
+        b'","stream_id":', canonical_string(e.stream_id),
+        b',"stream_version":', _safe_int(e.stream_version),
+        b',"type":', canonical_string(e.type),
+        b"}",
+    ))
+
+
+def _safe_int(value: int) -> bytes:
+    if type(value) is not int or abs(value) > MAX_SAFE_INTEGER:
+        raise CanonicalEncodingError(f"{value!r} is not an integer within ±(2**53 - 1)")
+    return str(value).encode()
 
 
 ENVELOPE_ENCODER = msgspec.json.Encoder()
