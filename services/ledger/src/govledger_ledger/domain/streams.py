@@ -51,3 +51,9 @@ def fold_stream(stream_id: str, events: Iterable[Event]) -> Any:
     """Fold any stream into its state; an absent stream folds from no events."""
     initial, evolve = stream_type(stream_id)
     return fold(evolve, initial, events)
+
+
+def evolve_stream(stream_id: str, state: Any, events: Iterable[Event]) -> Any:
+    """Carry a stream's folded state forward over events appended after it."""
+    _, evolve = stream_type(stream_id)
+    return fold(evolve, state, events)
