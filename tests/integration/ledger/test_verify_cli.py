@@ -10,6 +10,7 @@ import sys
 import asyncpg
 import pytest
 
+from govledger_ledger import verify
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
 from govledger_ledger.settings import Settings
 from tests.integration.ledger.helpers import write
@@ -48,6 +49,10 @@ async def test_verify_passes_on_an_untouched_log(
      17),
     ("UPDATE ledger.events SET reason = 'rewritten' WHERE position = 5", 5),
     ("DELETE FROM ledger.events WHERE position = 23", 23),
+    ("UPDATE ledger.events SET occurred_at = occurred_at + interval '1 microsecond'"
+     " WHERE position = 9", 9),
+    ("UPDATE ledger.events SET actor_role = 'chair' WHERE position = 11", 11),
+    ("DELETE FROM ledger.events WHERE position = 30", 30),  # a truncated tail
 ])
 async def test_verify_reports_a_row_altered_with_triggers_disabled_at_its_position(
     store: PostgresEventStore, ledger_settings: Settings, statement: str, position: int,
@@ -57,3 +62,17 @@ async def test_verify_reports_a_row_altered_with_triggers_disabled_at_its_positi
     result = await asyncio.to_thread(run_verify, ledger_settings)
     assert result.returncode == 1
     assert f"chain broken at position {position}:" in result.stderr
+
+
+@pytest.mark.parametrize("position", [6, 7, 8, 17, 21])
+async def test_verify_finds_the_exact_position_across_page_boundaries(
+    store: PostgresEventStore, ledger_settings: Settings, position: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(verify, "PAGE", 7)  # pages 1-7, 8-14, ...: read ahead of the check
+    await asyncio.gather(*(store.append(write(f"s{i}")) for i in range(30)))
+    assert (await verify.verify_chain(ledger_settings.database_url)).ok
+    edit = f"UPDATE ledger.events SET reason = 'x' WHERE position = {position}"
+    await tamper(ledger_settings, edit)
+    report = await verify.verify_chain(ledger_settings.database_url)
+    assert (report.ok, report.bad_position, report.count) == (False, position, position - 1)
