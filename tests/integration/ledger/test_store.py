@@ -14,11 +14,13 @@ import pytest
 from govledger_ledger.adapters.postgres_store import PostgresEventStore, create_pool
 from govledger_ledger.ports import (
     AppendRequest,
+    CommitOutcomeUnknown,
     ConcurrencyConflict,
     Guard,
     IdempotencyMismatch,
     IdempotencyRecord,
     InvalidData,
+    StoreUnavailable,
     StreamWrite,
 )
 from govledger_ledger.settings import Settings
@@ -185,3 +187,27 @@ async def test_pipelined_batches_from_two_stores_racing_keep_one_gap_free_chain(
     assert sorted(p for ps in acknowledged for p in ps) == list(range(1, 301))
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
     assert all(e.computed_hash() == e.hash for e in events)
+
+
+async def test_closing_the_store_settles_every_caller_and_loses_nothing_acknowledged(
+    ledger_settings: Settings,
+) -> None:
+    pool = await create_pool(ledger_settings.database_url)
+    closing = PostgresEventStore(pool, pipeline=1)
+    try:
+        calls = []
+        for wave in range(3):  # one batch in flight, one waiting for it, one still queued
+            calls += [asyncio.ensure_future(closing.append(write(f"c{wave}-{i}", "no_stream")))
+                      for i in range(100)]
+            await asyncio.sleep(0.0005)
+        await closing.close()
+        outcomes = await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 10)
+        async with pool.acquire() as conn:
+            rows = await conn.fetch("SELECT stream_id FROM ledger.events")
+        stored = {r["stream_id"] for r in rows}
+    finally:
+        await pool.close()
+    acknowledged = {o.envelopes[0].stream_id for o in outcomes if not isinstance(o, Exception)}
+    assert acknowledged <= stored
+    assert all(isinstance(o, StoreUnavailable | CommitOutcomeUnknown)
+               for o in outcomes if isinstance(o, Exception))

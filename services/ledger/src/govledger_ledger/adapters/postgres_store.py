@@ -197,6 +197,10 @@ class PostgresEventStore:
         await asyncio.gather(*self._writers, return_exceptions=True)
         # Batches already sent settle their callers; none is abandoned half-way.
         await asyncio.gather(*self._in_flight, return_exceptions=True)
+        while not self._queue.empty():  # never taken by a writer: nothing of theirs was written
+            _, future = self._queue.get_nowait()
+            if not future.done():
+                future.set_exception(StoreUnavailable("the event store is shutting down"))
 
     async def _write_loop(self) -> None:
         while True:
@@ -206,21 +210,31 @@ class PostgresEventStore:
             live = [(r, f) for r, f in batch if not f.cancelled()]
             if not live:
                 continue
-            requests = [request for request, _ in live]
-            fast = self._fast_plan(requests)
-            if fast is None:
-                # The locked path needs the true head: let every batch in flight land first.
-                await asyncio.gather(*self._in_flight, return_exceptions=True)
-                await self._settle(live, self._locked_commit(requests, learn_head=True))
-                continue
-            plan, expected, base = fast
-            last = plan.envelopes[-1]
-            self._head = (last.position, bytes.fromhex(last.hash))
-            await self._slots.acquire()
-            task = asyncio.create_task(
-                self._settle(live, self._fast_or_locked(requests, plan, expected, base)))
-            self._in_flight.add(task)
-            task.add_done_callback(self._landed)
+            try:
+                await self._dispatch(live)
+            except asyncio.CancelledError:
+                # Closing while this batch was being planned or committed: it may have landed.
+                self._fail(live, CommitOutcomeUnknown("the event store shut down mid-commit"))
+                raise
+
+    async def _dispatch(self, live: list[_Pending]) -> None:
+        """Send one batch: on the fast path as a task of its own, else the locked path here."""
+        await self._slots.acquire()
+        requests = [request for request, _ in live]
+        fast = self._fast_plan(requests)
+        if fast is None:
+            self._slots.release()
+            # The locked path needs the true head: let every batch in flight land first.
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+            await self._settle(live, self._locked_commit(requests, learn_head=True))
+            return
+        plan, expected, base = fast
+        last = plan.envelopes[-1]
+        self._head = (last.position, bytes.fromhex(last.hash))
+        task = asyncio.create_task(
+            self._settle(live, self._fast_or_locked(requests, plan, expected, base)))
+        self._in_flight.add(task)
+        task.add_done_callback(self._landed)
 
     def _landed(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
