@@ -14,8 +14,8 @@ from typing import Any
 
 import msgspec
 
-from govledger_contracts.canonical import CanonicalEncodingError, chain_hash
-from govledger_contracts.envelope import Envelope, leaf_bytes_of
+from govledger_contracts.canonical import CanonicalEncodingError, chain_hash, format_time
+from govledger_contracts.envelope import Envelope, leaf_bytes_from
 from govledger_ledger.ports import (
     AppendRequest,
     AppendResult,
@@ -69,6 +69,9 @@ class _Planner:
         self.versions = dict(versions)
         self.keys: dict[tuple[str, str], tuple[bytes, tuple[int, ...]]] = dict(known_keys)
         self.recorded_at = recorded_at
+        self.recorded_text = format_time(recorded_at)
+        self._last_time: dt.datetime | None = None
+        self._last_text = ""
         self.plan = BatchPlan(envelopes=[], outcomes=[], idempotency_rows=[], replays={})
 
     def add(self, index: int, request: AppendRequest) -> None:
@@ -116,21 +119,34 @@ class _Planner:
 
     def _envelope(self, event: NewEvent, stream_id: str, version: int, position: int,
                   prev: bytes) -> Envelope:
-        draft = Envelope(
-            event_id=event.event_id, position=position, stream_id=stream_id,
-            stream_version=version, type=event.type, occurred_at=event.occurred_at,
-            recorded_at=self.recorded_at, actor=event.actor, reason=event.reason,
-            correlation_id=event.correlation_id, causation_id=event.causation_id,
-            payload=event.payload, prev_hash=prev.hex(), hash="",
-        )
         try:
-            leaf = leaf_bytes_of(draft)
+            leaf = leaf_bytes_from(
+                event_id=event.event_id, position=position, stream_id=stream_id,
+                stream_version=version, type=event.type, occurred_at=self._time(event.occurred_at),
+                recorded_at=self.recorded_text, actor_id=event.actor.id,
+                actor_role=event.actor.role, reason=event.reason,
+                correlation_id=event.correlation_id, causation_id=event.causation_id,
+                payload=event.payload,
+            )
         except CanonicalEncodingError as exc:
             raise InvalidData(str(exc)) from exc
         # PostgreSQL text and jsonb cannot hold U+0000; every text field is in the leaf.
         if b"\\u0000" in leaf and _ESCAPED_NUL.search(leaf):
             raise InvalidData("text may not contain the NUL character (U+0000)")
-        return msgspec.structs.replace(draft, hash=chain_hash(prev, leaf).hex())
+        return Envelope(
+            event_id=event.event_id, position=position, stream_id=stream_id,
+            stream_version=version, type=event.type, occurred_at=event.occurred_at,
+            recorded_at=self.recorded_at, actor=event.actor, reason=event.reason,
+            correlation_id=event.correlation_id, causation_id=event.causation_id,
+            payload=event.payload, prev_hash=prev.hex(), hash=chain_hash(prev, leaf).hex(),
+        )
+
+    def _time(self, value: dt.datetime) -> str:
+        """``format_time``, remembered for the last value (a command's events share one)."""
+        if value is not self._last_time:
+            self._last_text = format_time(value)
+            self._last_time = value
+        return self._last_text
 
 
 def plan_batch(requests: Sequence[AppendRequest], *, head_position: int, head_hash: bytes,
