@@ -165,7 +165,7 @@ async def test_pipelined_batches_from_two_stores_racing_keep_one_gap_free_chain(
     store: PostgresEventStore, ledger_settings: Settings,
 ) -> None:
     pool = await create_pool(ledger_settings.database_url)
-    other = PostgresEventStore(pool, pipeline=4)
+    other = PostgresEventStore(pool)
     rng = random.Random(7)
 
     async def writer(target: PostgresEventStore, name: str) -> list[int]:
@@ -193,7 +193,7 @@ async def test_closing_the_store_settles_every_caller_and_loses_nothing_acknowle
     ledger_settings: Settings,
 ) -> None:
     pool = await create_pool(ledger_settings.database_url)
-    closing = PostgresEventStore(pool, pipeline=1)
+    closing = PostgresEventStore(pool)
     try:
         calls = []
         for wave in range(3):  # one batch in flight, one waiting for it, one still queued
@@ -211,3 +211,17 @@ async def test_closing_the_store_settles_every_caller_and_loses_nothing_acknowle
     assert acknowledged <= stored
     assert all(isinstance(o, StoreUnavailable | CommitOutcomeUnknown)
                for o in outcomes if isinstance(o, Exception))
+
+
+async def test_a_batch_that_reaches_the_lock_before_the_one_it_builds_on_is_told_so(
+    store: PostgresEventStore,
+) -> None:
+    await store.append(write("first", "no_stream"))
+    position, _ = await store.head()
+    ahead = (position + 1, b"\x02" * 32)  # as if planned on a batch not yet committed
+    store._head = ahead
+    fast = store._fast_plan([write("later", "no_stream")])
+    assert fast is not None
+    plan, expected, base = fast
+    assert await store._try_fast(plan, expected, base) == "behind"
+    assert [e.stream_id for e in await store.read_all(0, 10)] == ["first"]

@@ -24,11 +24,14 @@ moved the head, a version or key differs) nothing is written and the batch takes
 path above, which reads under the lock and settles each request on its own.
 
 Pipelining. The writer does not wait for a batch's answer before planning and sending the
-next: batch N+1 is planned on top of N's predicted head and sent on another connection,
-where PostgreSQL holds it at the head lock until N commits. While one batch waits on the
-disk, the next is being planned. Up to ``pipeline`` batches are in flight. If N's bet fails,
-N+1 (planned on N's head) fails its head check too and falls back; the writer then stops
-betting until every batch in flight has settled and the locked path has told it the head.
+next: batch N+1 (at most 32 requests a batch) is planned on top of N's predicted head and
+sent on another connection while N is out, so PostgreSQL parses it while N commits and
+hands it the head lock the moment N's commit is flushed, and Python plans and settles while
+the database works. Two batches are out at most. If N+1 reaches the lock first it finds the
+head short of its base ('behind'), waits for N and asks again. If N's bet fails, N+1 fails
+its head check too (the hash differs even where the position matches) and falls back; the
+writer then stops betting until every batch in flight has settled and the locked path has
+read the true head.
 """
 
 from __future__ import annotations
@@ -158,8 +161,8 @@ _Pending = tuple[AppendRequest, "asyncio.Future[AppendResult]"]
 class PostgresEventStore:
     """The event store port on PostgreSQL, with in-process group commit."""
 
-    def __init__(self, pool: asyncpg.Pool, *, max_batch: int = 1000, writers: int = 1,
-                 pipeline: int = 4, clock: Callable[[], dt.datetime] = utc_now) -> None:
+    def __init__(self, pool: asyncpg.Pool, *, max_batch: int = 32, writers: int = 1,
+                 pipeline: int = 2, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._pool = pool
         self._max_batch = max_batch
         self._writer_count = writers
@@ -167,7 +170,9 @@ class PostgresEventStore:
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._writers: list[asyncio.Task[None]] = []
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(max(1, pipeline))
+        self._sender = asyncio.Semaphore(max(1, pipeline))
+        """Held while a batch's statement is out: ``pipeline`` of them at most."""
+        self._last_sent: asyncio.Task[None] | None = None
         self._head: tuple[int, bytes] | None = None
         """The head after every batch sent so far, if they all commit: the fast path's bet.
         None when unknown (at start, after a failed bet): then the locked path reads it."""
@@ -219,11 +224,9 @@ class PostgresEventStore:
 
     async def _dispatch(self, live: list[_Pending]) -> None:
         """Send one batch: on the fast path as a task of its own, else the locked path here."""
-        await self._slots.acquire()
         requests = [request for request, _ in live]
         fast = self._fast_plan(requests)
         if fast is None:
-            self._slots.release()
             # The locked path needs the true head: let every batch in flight land first.
             await asyncio.gather(*self._in_flight, return_exceptions=True)
             await self._settle(live, self._locked_commit(requests, learn_head=True))
@@ -231,14 +234,22 @@ class PostgresEventStore:
         plan, expected, base = fast
         last = plan.envelopes[-1]
         self._head = (last.position, bytes.fromhex(last.hash))
+        # Planned while earlier batches were out; sent while at most one other is.
+        await self._sender.acquire()
+        before = self._last_sent if self._last_sent in self._in_flight else None
         task = asyncio.create_task(
-            self._settle(live, self._fast_or_locked(requests, plan, expected, base)))
+            self._settle(live, self._send(requests, plan, expected, base, before)))
         self._in_flight.add(task)
-        task.add_done_callback(self._landed)
+        self._last_sent = task
+        task.add_done_callback(self._in_flight.discard)
 
-    def _landed(self, task: asyncio.Task[None]) -> None:
-        self._in_flight.discard(task)
-        self._slots.release()
+    async def _send(self, requests: Sequence[AppendRequest], plan: BatchPlan,
+                    expected: dict[str, int], base: tuple[int, bytes],
+                    before: asyncio.Task[None] | None) -> BatchPlan:
+        try:
+            return await self._fast_or_locked(requests, plan, expected, base, before)
+        finally:
+            self._sender.release()  # the next batch goes out while this one's callers hear
 
     async def _settle(self, batch: list[_Pending], commit: Awaitable[BatchPlan]) -> None:
         try:
@@ -267,9 +278,17 @@ class PostgresEventStore:
                 future.set_exception(exc)
 
     async def _fast_or_locked(self, requests: Sequence[AppendRequest], plan: BatchPlan,
-                              expected: dict[str, int], base: tuple[int, bytes]) -> BatchPlan:
+                              expected: dict[str, int], base: tuple[int, bytes],
+                              before: asyncio.Task[None] | None) -> BatchPlan:
         """The fast path when its bet holds (one round trip), else the locked path."""
-        if await self._try_fast(plan, expected, base):
+        status = "stale" if self._head is None else await self._try_fast(plan, expected, base)
+        if status == "behind" and before is not None:
+            # Sent after the batch it was planned on but reached the lock first: wait for that
+            # one to land and ask again (if it committed, its head is this batch's base).
+            await asyncio.wait([before])
+            if self._head is not None:
+                status = await self._try_fast(plan, expected, base)
+        if status == "ok":
             return plan
         self._head = None  # the writer stops betting until everything in flight has landed
         return await self._locked_commit(requests, learn_head=False)
@@ -298,7 +317,8 @@ class PostgresEventStore:
         return plan, expected, base
 
     async def _try_fast(self, plan: BatchPlan, expected: dict[str, int],
-                        base: tuple[int, bytes]) -> bool:
+                        base: tuple[int, bytes]) -> str:
+        """``ok``, or why nothing was written: ``behind``, ``stale`` or ``conflict``."""
         last = plan.envelopes[-1]
         idempotency = [
             {"subject": r[0], "key": r[1], "fingerprint": r[2].hex(), "positions": r[3]}
@@ -316,7 +336,7 @@ class PostgresEventStore:
             except _UNAVAILABLE as exc:
                 # The statement commits by itself: if the connection died, nobody knows.
                 raise CommitOutcomeUnknown(str(exc) or type(exc).__name__) from exc
-        return bool(status == "ok")
+        return str(status)
 
     async def _locked_commit(self, requests: Sequence[AppendRequest], *,
                              learn_head: bool) -> BatchPlan:

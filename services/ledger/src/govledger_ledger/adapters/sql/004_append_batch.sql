@@ -4,14 +4,14 @@
 -- rolling upgrade) the caller planned the batch against a head it predicts and the versions
 -- the requests expect; this function takes the head lock and writes only if all of that still
 -- holds. Two differences:
---   * the predicted head is checked by position AND hash. A writer may now send batch N+1,
---     planned on top of batch N, before N's answer is back; if N fell back and re-planned, a
---     head at the same position could carry another hash, and N+1 must not chain onto it.
+--   * the predicted head is checked by position AND hash. A writer now plans batch N+1 on
+--     top of batch N before N's answer is back; if N fell back and was re-planned, a head at
+--     the same position could carry another hash, and N+1 must not chain onto it.
 --   * the batch travels as three JSON documents (envelopes as the contracts encode them), so
 --     the client encodes them in one C call instead of fifteen typed arrays, and the server
 --     does the unpacking (on another core, beside the client).
--- On a failed check it writes nothing and answers 'stale' or 'conflict'; the caller falls
--- back to the locked read-then-write path. (PL/pgSQL statements each take a fresh snapshot
+-- On a failed check it writes nothing and answers 'behind' (the head has not reached the
+-- predicted one), 'stale' or 'conflict'; the caller falls back to the locked path. (PL/pgSQL statements each take a fresh snapshot
 -- under READ COMMITTED, so the checks after the lock see every append committed before it.)
 CREATE FUNCTION ledger.append_batch(
     p_head bigint, p_head_hash bytea, p_new_head bigint, p_new_hash bytea,
@@ -25,6 +25,9 @@ DECLARE
     current_hash bytea;
 BEGIN
     SELECT position, hash INTO current_position, current_hash FROM ledger.head FOR UPDATE;
+    IF current_position < p_head THEN
+        RETURN 'behind';  -- the batch planned before this one has not committed (yet)
+    END IF;
     IF current_position <> p_head OR current_hash <> p_head_hash THEN
         RETURN 'stale';
     END IF;
