@@ -64,42 +64,44 @@ _SORTED_ENCODER = msgspec.json.Encoder(order="sorted")
 # Digits become "0" and 4-byte UTF-8 lead bytes become 0xF0, so two substring searches find both.
 _SUSPECT = bytes.maketrans(b"0123456789\xf1\xf2\xf3\xf4", b"0000000000\xf0\xf0\xf0\xf0")
 _SIXTEEN_DIGITS = b"0" * 16
-_MINUTE_SECOND = frozenset(f":{m:02d}:{s:02d}" for m in range(60) for s in range(60))
-_DATE_HOUR = re.compile(r"([1-9][0-9]{3})-([0-9]{2})-([0-9]{2})T([0-9]{2})", re.ASCII)
-_HOURS: dict[str, bool] = {}
+_SECOND = re.compile(r"([1-9][0-9]{3})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})")
+_SECONDS: dict[str, bool] = {}
+"""``YYYY-MM-DDTHH:MM:SS`` → is it a real UTC second with a year >= 1000? Events that happen or
+are recorded within the same second share the answer, so it is worked out once."""
 
 
-def _valid_hour(prefix: str) -> bool:
-    """Is ``YYYY-MM-DDTHH`` a real date and hour with a year >= 1000? Cached: events share hours."""
-    known = _HOURS.get(prefix)
+def _valid_second(head: str) -> bool:
+    known = _SECONDS.get(head)
     if known is None:
-        if len(_HOURS) > 100_000:
-            _HOURS.clear()
-        known = _HOURS[prefix] = _check_hour(prefix)
+        if len(_SECONDS) > 100_000:
+            _SECONDS.clear()
+        known = _SECONDS[head] = _check_second(head)
     return known
 
 
-def _check_hour(prefix: str) -> bool:
-    match = _DATE_HOUR.fullmatch(prefix)
+def _check_second(head: str) -> bool:
+    match = _SECOND.fullmatch(head) if head.isascii() else None
     if match is None:
         return False
-    year, month, day, hour = map(int, match.groups())
+    year, month, day, hour, minute, second = map(int, match.groups())
     try:
         dt.date(year, month, day)
     except ValueError:
         return False
-    return hour < 24
+    return hour < 24 and minute < 60 and second < 60
 
 
 def canonical_time(text: str) -> str | None:
     """The canonical form of a UTC time string msgspec decodes exactly, else None."""
-    if not (text.isascii() and text[13:19] in _MINUTE_SECOND and _valid_hour(text[:13])):
+    head, tail = text[:19], text[19:]
+    if not _valid_second(head):
         return None
-    tail = text[19:]
     if tail == "Z":
-        return text[:19] + ".000000Z"
-    if len(tail) == 8 and tail[0] == "." and tail[7] == "Z" and tail[1:7].isdigit():
-        return text
+        return head + ".000000Z"
+    if len(tail) == 8 and tail[0] == "." and tail[7] == "Z":
+        digits = tail[1:7]
+        if digits.isascii() and digits.isdigit():
+            return text
     return None
 
 
