@@ -143,7 +143,7 @@ def _run_export(args: argparse.Namespace) -> int:
         return export(ledger_settings(servers, data_dir), args.out)
 
 
-_AUDIT_USAGE = """govledger audit DIR [--state FILE] [--key KEY]
+_AUDIT_USAGE = """govledger audit DIR [--state FILE] [--key KEY] [--jobs N]
        govledger audit proof EVENT_ID [--api URL] [--key KEY] [--state FILE]
        govledger audit proof --bundle FILE --key KEY
        govledger audit recount VOTE_ID [--export DIR] [--key KEY]"""
@@ -167,7 +167,8 @@ def _run_audit(args: argparse.Namespace) -> int:
     from govledger_ledger.audit_commands import audit
 
     options = _audit_dir_parser().parse_args([args.target, *args.rest])
-    return audit(options.directory, state_file=options.state, key=options.key)
+    return audit(options.directory, state_file=options.state, key=options.key,
+                 jobs=options.jobs)
 
 
 def _audit_dir_parser() -> argparse.ArgumentParser:
@@ -176,7 +177,16 @@ def _audit_dir_parser() -> argparse.ArgumentParser:
     parser.add_argument("--state", metavar="FILE",
                         help="trusted state: refuse a log inconsistent with the last one accepted")
     parser.add_argument("--key", metavar="KEY", help="pinned verifier key, or a file holding it")
+    parser.add_argument("--jobs", metavar="N", type=_positive_int,
+                        help="worker processes for a large export (default: every core)")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def _audit_proof_parser() -> argparse.ArgumentParser:

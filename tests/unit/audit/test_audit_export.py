@@ -9,6 +9,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from govledger_contracts.audit import chunks, verify
 from govledger_contracts.audit.merkle import (
     EMPTY_ROOT,
     MemorySubtreeSource,
@@ -44,6 +45,17 @@ FORK_MESSAGE = (
     "이전에 확인한 체크포인트와 일관되지 않습니다 — 포크 또는 기록 변조 / "
     "not consistent with the checkpoint you accepted before: a fork or rewritten history"
 )
+
+
+@pytest.fixture(autouse=True, params=["one pass", "chunks on two workers"])
+def audit_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every case runs both ways: split over worker processes, the audit must reach the same
+    verdict and name the same problem at the same place."""
+    if request.param != "one pass":
+        monkeypatch.setattr(verify, "PARALLEL_FROM_BYTES", 0)
+        monkeypatch.setattr(verify, "PARALLEL_CHUNK_BYTES", 1500)  # two or three events each
+        monkeypatch.setattr(verify, "default_jobs", lambda: 2)
+    return str(request.param)
 
 
 def chain(
@@ -425,3 +437,34 @@ def test_refuses_a_bad_inclusion_bundle(change: dict[str, object], code: str) ->
     )
     assert report.problem is not None
     assert report.problem.code == code
+
+
+def test_the_workers_alone_verify_an_honest_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(verify, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(verify, "PARALLEL_CHUNK_BYTES", 1500)
+    directory, events = honest_export(tmp_path, count=25)
+
+    def no_second_pass(*_: object) -> int:
+        raise AssertionError("the one-pass scan ran: a chunk was judged unsound")
+
+    monkeypatch.setattr(verify._Scan, "run", no_second_pass)
+    report = audit_export(directory, jobs=2)
+    assert report.ok
+    assert report.events == 25
+    assert report.head is not None
+    assert report.head.chain_head == events[-1].hash
+
+
+@pytest.mark.parametrize("interpreter", ["/bin/false", "/nonexistent/python"])
+def test_workers_that_cannot_run_leave_the_audit_to_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interpreter: str,
+) -> None:
+    monkeypatch.setattr(verify, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(verify, "PARALLEL_CHUNK_BYTES", 1500)
+    monkeypatch.setattr(chunks.sys, "executable", interpreter)
+    directory, _ = honest_export(tmp_path, count=12)
+    report = audit_export(directory, jobs=2)
+    assert report.ok
+    assert report.events == 12

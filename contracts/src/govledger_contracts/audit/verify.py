@@ -13,7 +13,10 @@ Export directory, as the ledger writes it:
 ``audit_export`` recomputes each event's hash (``Envelope.computed_hash``), checks the chain
 (position n+1 follows n, ``prev_hash`` is the previous event's hash, the first is 64 zeros),
 rebuilds the Merkle tree over the leaves (``Envelope.leaf_bytes``), verifies the checkpoint's
-signature, and compares its root with the tree at its size. With a state file it also checks the
+signature, and compares its root with the tree at its size. A large export is checked on every
+core (``chunks``): workers check the lines, this process grows the tree; if any chunk is not
+sound, the one-pass scan runs instead and names the first problem, so the verdict and the
+report never depend on how the work was split. With a state file it also checks the
 export against the checkpoint accepted before (see ``state``) and then remembers the new one.
 It reports the signed head, or the first problem with a stable code and the position (see
 ``report``). One-event checks and checkpoint updates from proofs are in ``proofs``.
@@ -28,6 +31,13 @@ from pathlib import Path
 
 import msgspec
 
+from govledger_contracts.audit.chunks import (
+    CHUNK_BYTES,
+    ChunkResult,
+    chunk_bounds,
+    default_jobs,
+    scan_in_workers,
+)
 from govledger_contracts.audit.leaves import LeafError, exact_leaf, fast_leaf
 from govledger_contracts.audit.merkle import CompactRange, root_plan
 from govledger_contracts.audit.note import Checkpoint, VerifierKey, format_verifier_key
@@ -48,6 +58,9 @@ from govledger_contracts.canonical import GENESIS_HASH, chain_hash
 
 EVENTS_FILE, CHECKPOINT_FILE, KEY_FILE = "events.jsonl", "checkpoint", "key.pub"
 PROGRESS_EVERY = 1 << 16
+PARALLEL_FROM_BYTES = 32 << 20
+"""Below this, starting worker processes costs more than it saves."""
+PARALLEL_CHUNK_BYTES = CHUNK_BYTES
 
 
 class _Setup(msgspec.Struct, frozen=True, kw_only=True):
@@ -63,13 +76,25 @@ def audit_export(
     verifier_key: str | None = None,
     state_file: str | os.PathLike[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    jobs: int | None = None,
 ) -> AuditReport:
-    """Verify an export directory end to end; remember its checkpoint in ``state_file``."""
+    """Verify an export directory end to end; remember its checkpoint in ``state_file``.
+
+    ``jobs`` worker processes share a large export's per-event work (default: every core this
+    process may use; 1 checks everything in this process).
+    """
     root_dir = Path(directory)
+    events = root_dir / EVENTS_FILE
     try:
         setup = _prepare(root_dir, verifier_key, state_file)
-        scan = _Scan(setup)
-        count = scan.run(root_dir / EVENTS_FILE, progress)
+        scan, count = _Scan(setup), None
+        workers = default_jobs() if jobs is None else jobs
+        if workers > 1 and events.stat().st_size >= PARALLEL_FROM_BYTES:
+            count = scan.run_parallel(events, workers, progress)
+            if count is None:  # something is wrong somewhere: find and name it in one pass
+                scan = _Scan(setup)
+        if count is None:
+            count = scan.run(events, progress)
         head = scan.finish(count)
     except ProblemFoundError as stop:
         return AuditReport(ok=False, events=stop.events, problem=stop.problem)
@@ -155,6 +180,34 @@ class _Scan:
         if progress is not None:
             progress(expected - 1)
         return expected - 1
+
+    def run_parallel(self, path: Path, jobs: int,
+                     progress: Callable[[int], None] | None) -> int | None:
+        """``run`` with the lines checked by ``jobs`` worker processes; None if any chunk is
+        not sound (then nothing is reported from here: ``run`` finds the first problem)."""
+        bounds = chunk_bounds(path, PARALLEL_CHUNK_BYTES)
+        expected, prev_hex = 1, self.head_hex
+        for chunk in scan_in_workers(path, bounds, frozenset(self.marks), jobs):
+            if (chunk is None or not chunk.sound or chunk.first_position != expected
+                    or chunk.first_prev_hash != prev_hex):
+                return None
+            self._grow(chunk, expected)
+            expected, prev_hex = expected + chunk.count, chunk.last_hash
+            if progress is not None:
+                progress(expected - 1)
+        return expected - 1
+
+    def _grow(self, chunk: ChunkResult, first: int) -> None:
+        """Append a sound chunk's leaves to the tree, stopping at the sizes that matter."""
+        append, hashes, done = self.edge.append, chunk.leaf_hashes, 0
+        stops = sorted(m for m in self.marks if first <= m < first + chunk.count)
+        for stop in sorted({*stops, first + chunk.count - 1}):
+            for offset in range(done * 32, (stop - first + 1) * 32, 32):
+                append(hashes[offset:offset + 32])
+            done = stop - first + 1
+            if stop in chunk.hashes_at:
+                self.head_hex = chunk.hashes_at[stop]
+                self._at_mark(stop)
 
     def _at_mark(self, size: int) -> None:
         state = self.setup.state

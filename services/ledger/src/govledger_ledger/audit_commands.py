@@ -113,14 +113,14 @@ def _cannot_run(found: Problem | None) -> bool:
 
 
 def audit(directory: str | Path, *, state_file: str | Path | None = None,
-          key: str | None = None, echo: Echo = print) -> int:
+          key: str | None = None, jobs: int | None = None, echo: Echo = print) -> int:
     """Verify an export directory offline: every hash, the chain, the tree, the signature."""
     try:
         verifier = key_text(key)
     except OSError as exc:
         _error(f"cannot read the key: {exc}")
         return CANNOT_RUN
-    report = audit_export(directory, verifier_key=verifier, state_file=state_file)
+    report = audit_export(directory, verifier_key=verifier, state_file=state_file, jobs=jobs)
     return print_report(report, echo=echo)
 
 
