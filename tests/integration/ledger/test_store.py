@@ -225,3 +225,34 @@ async def test_a_batch_that_reaches_the_lock_before_the_one_it_builds_on_is_told
     plan, expected, base = fast
     assert await store._try_fast(plan, expected, base) == "behind"
     assert [e.stream_id for e in await store.read_all(0, 10)] == ["first"]
+
+
+async def test_closing_while_the_writer_waits_for_a_batch_in_flight_settles_both_callers(
+    ledger_settings: Settings,
+) -> None:
+    pool = await create_pool(ledger_settings.database_url)
+    closing = PostgresEventStore(pool)
+    blocker = await asyncpg.connect(ledger_settings.database_url)
+    try:
+        await closing.append(write("warm", "no_stream"))  # the locked path learns the head
+        held = blocker.transaction()
+        await held.start()
+        await blocker.execute("SELECT * FROM ledger.head FOR UPDATE")  # keep the next one out
+        fast = asyncio.ensure_future(closing.append(write("fast", "no_stream")))
+        await asyncio.sleep(0.2)
+        # An "any" write takes the locked path, which first waits for the batch in flight.
+        locked = asyncio.ensure_future(closing.append(write("anything", "any")))
+        await asyncio.sleep(0.2)
+        shutting = asyncio.ensure_future(closing.close())
+        await asyncio.sleep(0.2)
+        await held.rollback()
+        await asyncio.wait_for(shutting, 10)
+        done, _ = await asyncio.wait([fast, locked], timeout=10)
+        assert done == {fast, locked}
+        assert fast.result().envelopes[0].stream_id == "fast"  # it committed: it is told so
+        assert isinstance(locked.exception(), StoreUnavailable)  # never sent: nothing written
+        stored = [e.stream_id for e in await PostgresEventStore(pool).read_all(0, 10)]
+        assert stored == ["warm", "fast"]
+    finally:
+        await blocker.close()
+        await pool.close()

@@ -144,6 +144,12 @@ def row_to_envelope(row: asyncpg.Record) -> Envelope:
     )
 
 
+async def _landing(tasks: set[asyncio.Task[None]]) -> None:
+    """Wait until every task in the set is done, without cancelling any of them."""
+    if tasks:
+        await asyncio.wait(set(tasks))
+
+
 def _record(e: Envelope) -> tuple[Any, ...]:
     return (
         e.position, uuid.UUID(e.event_id), e.stream_id, e.stream_version, e.type,
@@ -200,8 +206,9 @@ class PostgresEventStore:
         for writer in self._writers:
             writer.cancel()
         await asyncio.gather(*self._writers, return_exceptions=True)
-        # Batches already sent settle their callers; none is abandoned half-way.
-        await asyncio.gather(*self._in_flight, return_exceptions=True)
+        # Batches already sent settle their callers; none is abandoned half-way. (``wait``,
+        # unlike ``gather``, never cancels what it waits for.)
+        await _landing(self._in_flight)
         while not self._queue.empty():  # never taken by a writer: nothing of theirs was written
             _, future = self._queue.get_nowait()
             if not future.done():
@@ -218,9 +225,12 @@ class PostgresEventStore:
             try:
                 await self._dispatch(live)
             except asyncio.CancelledError:
-                # Closing while this batch was being planned or committed: it may have landed.
-                self._fail(live, CommitOutcomeUnknown("the event store shut down mid-commit"))
+                # Closing before this batch went out (a batch caught mid-commit has been told
+                # its outcome is unknown by ``_settle``): nothing of it was written.
+                self._fail(live, StoreUnavailable("the event store shut down before the commit"))
                 raise
+            except Exception as exc:  # a bug while planning fails this batch, not the writer
+                self._fail(live, exc)
 
     async def _dispatch(self, live: list[_Pending]) -> None:
         """Send one batch: on the fast path as a task of its own, else the locked path here."""
@@ -228,7 +238,7 @@ class PostgresEventStore:
         fast = self._fast_plan(requests)
         if fast is None:
             # The locked path needs the true head: let every batch in flight land first.
-            await asyncio.gather(*self._in_flight, return_exceptions=True)
+            await _landing(self._in_flight)
             await self._settle(live, self._locked_commit(requests, learn_head=True))
             return
         plan, expected, base = fast
@@ -254,6 +264,10 @@ class PostgresEventStore:
     async def _settle(self, batch: list[_Pending], commit: Awaitable[BatchPlan]) -> None:
         try:
             plan = await commit
+        except asyncio.CancelledError:
+            # Cancelled while the commit was out: it may or may not have landed.
+            self._fail(batch, CommitOutcomeUnknown("the event store shut down mid-commit"))
+            raise
         except CommitOutcomeUnknown as exc:
             self._fail(batch, exc)
             return
