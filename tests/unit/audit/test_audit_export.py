@@ -468,3 +468,36 @@ def test_workers_that_cannot_run_leave_the_audit_to_one_pass(
     report = audit_export(directory, jobs=2)
     assert report.ok
     assert report.events == 12
+
+
+def junk_line(like: Envelope) -> bytes:
+    """A self-consistent envelope at an impossible position (-1), hashed from the zero hash."""
+    junk = msgspec.structs.replace(like, position=-1, event_id="junk", prev_hash="00" * 32)
+    digest = chain_hash(GENESIS_HASH, junk.leaf_bytes()).hex()
+    return ENVELOPE_ENCODER.encode(msgspec.structs.replace(junk, hash=digest))
+
+
+@pytest.mark.parametrize("at", range(1, 10))
+def test_detects_a_line_at_an_impossible_position_wherever_it_falls(
+    tmp_path: Path, at: int,
+) -> None:
+    events = chain(10)
+    lines = [*encoded(events[:at]), junk_line(events[0]), *encoded(events[at:])]
+    report = audit_export(export(tmp_path, lines, signed(events[:6])))
+    assert not report.ok
+    assert report.problem is not None
+    assert (report.problem.code, report.problem.position) == ("chain.order", at + 1)
+
+
+def test_refuses_a_fork_hidden_behind_a_line_at_an_impossible_position(tmp_path: Path) -> None:
+    honest = chain(10)
+    state = tmp_path / "trusted.json"
+    accepted = audit_export(export(tmp_path / "a", encoded(honest), signed(honest[:8])),
+                            state_file=state)
+    assert accepted.ok
+    forged = chain(1, branch="evil", after=honest[:6])[6]
+    lines = [*encoded(honest[:6]), junk_line(honest[0]), *encoded([forged])]
+    report = audit_export(export(tmp_path / "b", lines, signed(honest[:6])), state_file=state)
+    assert not report.ok
+    assert report.problem is not None
+    assert report.problem.code == "chain.order"

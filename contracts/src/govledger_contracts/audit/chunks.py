@@ -81,12 +81,14 @@ def scan_chunk(path: str, start: int, end: int, marks: frozenset[int]) -> ChunkR
     hashes_at: dict[int, str] = {}
     first_position = expected = 0
     first_prev = last_hash = ""
-    for line in lines:
+    for index, line in enumerate(lines):
         try:
             position, prev_hash, claimed, leaf = fast_leaf(line) or exact_leaf(line)
         except LeafError:
             return ChunkResult(sound=False)
-        if not expected:
+        if index == 0:
+            if position < 1:
+                return ChunkResult(sound=False)
             first_position, first_prev, expected = position, prev_hash, position
         elif position != expected or prev_hash != last_hash:
             return ChunkResult(sound=False)
@@ -94,23 +96,30 @@ def scan_chunk(path: str, start: int, end: int, marks: frozenset[int]) -> ChunkR
             prev = bytes.fromhex(prev_hash)
         except ValueError:
             return ChunkResult(sound=False)
-        if sha256(prev + leaf).hexdigest() != claimed and not _exactly(line, prev, claimed):
-            return ChunkResult(sound=False)
+        if sha256(prev + leaf).hexdigest() != claimed:
+            exact = _exactly(line, prev, claimed)
+            if exact is None:
+                return ChunkResult(sound=False)
+            leaf = exact  # the tree takes the reference leaf, as the one-pass scan does
         if position in marks:
             hashes_at[position] = claimed
         leaf_hashes += sha256(b"\x00" + leaf).digest()
         last_hash, expected = claimed, expected + 1
+    if not lines or expected != first_position + len(lines):
+        return ChunkResult(sound=False)
     return ChunkResult(sound=True, first_position=first_position, first_prev_hash=first_prev,
                        count=len(lines), last_hash=last_hash, leaf_hashes=bytes(leaf_hashes),
                        hashes_at=hashes_at)
 
 
-def _exactly(line: bytes, prev: bytes, claimed: str) -> bool:
-    """A mismatch on the fast leaf is re-derived on the reference path, as the scan does."""
+def _exactly(line: bytes, prev: bytes, claimed: str) -> bytes | None:
+    """A mismatch on the fast leaf is re-derived on the reference path, as the scan does:
+    the reference leaf if that one hashes to ``claimed``, else None."""
     try:
-        return chain_hash(prev, exact_leaf(line)[3]).hex() == claimed
+        leaf = exact_leaf(line)[3]
     except LeafError:
-        return False
+        return None
+    return leaf if chain_hash(prev, leaf).hex() == claimed else None
 
 
 def default_jobs() -> int:

@@ -189,25 +189,30 @@ class _Scan:
         expected, prev_hex = 1, self.head_hex
         for chunk in scan_in_workers(path, bounds, frozenset(self.marks), jobs):
             if (chunk is None or not chunk.sound or chunk.first_position != expected
-                    or chunk.first_prev_hash != prev_hex):
+                    or chunk.first_prev_hash != prev_hex or not self._grow(chunk, expected)):
                 return None
-            self._grow(chunk, expected)
             expected, prev_hex = expected + chunk.count, chunk.last_hash
             if progress is not None:
                 progress(expected - 1)
         return expected - 1
 
-    def _grow(self, chunk: ChunkResult, first: int) -> None:
-        """Append a sound chunk's leaves to the tree, stopping at the sizes that matter."""
+    def _grow(self, chunk: ChunkResult, first: int) -> bool:
+        """Append a sound chunk's leaves to the tree, stopping at the sizes that matter;
+        False (and nothing reported) if the chunk lacks the chain hash at one of them."""
+        end = first + chunk.count
+        stops = sorted(m for m in self.marks if first <= m < end)
+        if len(chunk.leaf_hashes) != 32 * chunk.count or any(
+                m not in chunk.hashes_at for m in stops):
+            return False
         append, hashes, done = self.edge.append, chunk.leaf_hashes, 0
-        stops = sorted(m for m in self.marks if first <= m < first + chunk.count)
-        for stop in sorted({*stops, first + chunk.count - 1}):
+        for stop in sorted({*stops, end - 1}):
             for offset in range(done * 32, (stop - first + 1) * 32, 32):
                 append(hashes[offset:offset + 32])
             done = stop - first + 1
             if stop in chunk.hashes_at:
                 self.head_hex = chunk.hashes_at[stop]
                 self._at_mark(stop)
+        return True
 
     def _at_mark(self, size: int) -> None:
         state = self.setup.state
