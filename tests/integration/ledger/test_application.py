@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from govledger_contracts.commands import ProposeAgenda, WithdrawAgenda
 from govledger_contracts.envelope import Actor
 from govledger_ledger.adapters.postgres_store import PostgresEventStore, create_pool
 from govledger_ledger.application import LedgerApplication
 from govledger_ledger.domain.core import Rejected
-from govledger_ledger.ports import AppendResult, IdempotencyRecord
+from govledger_ledger.ports import AppendResult, ConcurrencyConflict, IdempotencyRecord
 from govledger_ledger.settings import Settings
 
 COMMAND = ProposeAgenda(agenda_id="a-1", title="어르신 돌봄", channel="online",
@@ -89,4 +91,32 @@ async def test_a_version_the_client_names_is_judged_against_the_log_not_the_cach
     named = await here.handle(WithdrawAgenda(agenda_id="a-1", reason="재요청",
                                              expected_version=2), ACTOR)
     assert isinstance(named, Rejected)  # withdrawn already: decided on version 2, not 1
+    assert await _stream_types(store) == ["agenda_proposed", "agenda_withdrawn"]
+
+
+async def test_commands_naming_consecutive_versions_at_once_never_both_pass_on_one_state(
+    store: PostgresEventStore,
+) -> None:
+    app = LedgerApplication(store)
+    assert isinstance(await app.handle(COMMAND, ACTOR), AppendResult)
+    first = WithdrawAgenda(agenda_id="a-1", reason="첫 요청", expected_version=1)
+    second = WithdrawAgenda(agenda_id="a-1", reason="둘째 요청", expected_version=2)
+    results = await asyncio.gather(app.handle(first, ACTOR), app.handle(second, ACTOR),
+                                   return_exceptions=True)
+    assert isinstance(results[0], AppendResult)
+    # Read at version 1 or 2: either the version it names is not the one it was judged on
+    # (409), or it is judged on the withdrawn agenda (refused). Never a second withdrawal.
+    assert isinstance(results[1], ConcurrencyConflict | Rejected)
+    assert await _stream_types(store) == ["agenda_proposed", "agenda_withdrawn"]
+
+
+async def test_any_as_the_expected_version_still_judges_a_consistent_state(
+    store: PostgresEventStore,
+) -> None:
+    app = LedgerApplication(store)
+    assert isinstance(await app.handle(COMMAND, ACTOR), AppendResult)
+    withdrawals = [WithdrawAgenda(agenda_id="a-1", reason=f"요청 {i}", expected_version="any")
+                   for i in range(5)]
+    results = await asyncio.gather(*(app.handle(w, ACTOR) for w in withdrawals))
+    assert sum(isinstance(r, AppendResult) for r in results) == 1
     assert await _stream_types(store) == ["agenda_proposed", "agenda_withdrawn"]

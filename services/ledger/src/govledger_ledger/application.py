@@ -50,6 +50,15 @@ MAX_ATTEMPTS = 20
 STATE_CACHE_SIZE = 20_000
 
 
+def _named(command: Command) -> int | None:
+    """The version the client requires of the command's own stream (``no_stream`` is 0), or
+    None when it names none or says ``any`` (the rules still see a consistent state)."""
+    named = command.expected_version
+    if named is None or named == "any":
+        return None
+    return 0 if named == "no_stream" else int(named)
+
+
 class StreamStates:
     """Folded states of recently used streams, each with its version; least recent evicted."""
 
@@ -126,7 +135,7 @@ class LedgerApplication:
                                                       correlation, fresh=fresh)
             except ConcurrencyConflict as conflict:
                 self._states.forget(handler.streams(command))
-                named = command.expected_version is not None and conflict.stream_id == own_stream
+                named = _named(command) is not None and conflict.stream_id == own_stream
                 if named or attempt == MAX_ATTEMPTS - 1:
                     raise
                 fresh = True
@@ -149,7 +158,7 @@ class LedgerApplication:
         known: dict[str, tuple[int, Any]] = {}
         own = stream_ids[0]
         # A version the client names is checked against the log, never against a guess.
-        named = command.expected_version is not None
+        named = _named(command) is not None
         if not fresh:
             for stream_id in stream_ids:
                 cached = None if named and stream_id == own else self._states.get(stream_id)
@@ -171,13 +180,17 @@ class LedgerApplication:
                        idem: IdempotencyRecord | None, correlation: str, *, fresh: bool,
                        ) -> tuple[AppendResult | Rejected, bool]:
         known, guessed = await self._states_for(handler, command, fresh)
+        named, own = _named(command), handler.streams(command)[0]
+        if named is not None and known[own][0] != named:
+            # Judged on the version the client named, or not at all: deciding on another and
+            # committing against the named one could pass a decision that missed events.
+            raise ConcurrencyConflict(own, command.expected_version or "any", known[own][0])
         states = {s: state for s, (_, state) in known.items()}
         decision = handler.decide(command, states, ctx)
         if isinstance(decision, Rejected):
             return decision, guessed
-        own_stream = handler.streams(command)[0]
         versions = {s: version for s, (version, _) in known.items()}
-        request = self._request(command, decision, versions, own_stream, actor, idem, correlation)
+        request = self._request(command, decision, versions, actor, idem, correlation)
         result = await self._store.append(request)
         if not result.replayed:
             self._remember(decision, known)
@@ -197,7 +210,7 @@ class LedgerApplication:
                              evolve_stream(stream_id, state, events))
 
     def _request(self, command: Command, emits: list[Emit], versions: dict[str, int],
-                 own_stream: str, actor: Actor, idem: IdempotencyRecord | None,
+                 actor: Actor, idem: IdempotencyRecord | None,
                  correlation: str) -> AppendRequest:
         occurred = command.occurred_at or self._clock()
         by_stream: dict[str, list[NewEvent]] = {}
@@ -207,13 +220,10 @@ class LedgerApplication:
                 occurred_at=occurred, actor=actor, reason=command.reason,
                 correlation_id=correlation,
             ))
-        expected: dict[str, int] = dict(versions)
-        if command.expected_version is not None:
-            expected[own_stream] = command.expected_version  # type: ignore[assignment]
         writes = tuple(
-            StreamWrite(stream_id=s, expected=expected.get(s, "any"), events=tuple(events))
+            StreamWrite(stream_id=s, expected=versions.get(s, "any"), events=tuple(events))
             for s, events in by_stream.items()
         )
-        guards = tuple(Guard(stream_id=s, expected=v) for s, v in expected.items()
+        guards = tuple(Guard(stream_id=s, expected=v) for s, v in versions.items()
                        if s not in by_stream)
         return AppendRequest(writes=writes, guards=guards, idempotency=idem)
