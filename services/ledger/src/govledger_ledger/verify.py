@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 from collections.abc import Callable
 
@@ -54,19 +53,19 @@ async def verify_chain(database_url: str,
                 await asyncio.sleep(0)  # let the query go out before the CPU-bound loop
                 try:
                     problem_at = _check_page(rows, position, prev)
-                except BaseException:
-                    ahead.cancel()
-                    raise
+                    if problem_at is None:
+                        position, prev = rows[-1][0], rows[-1][14]
+                        if progress is not None:
+                            progress(position, total)
+                finally:
+                    # The connection is busy until the read-ahead is answered: let it finish,
+                    # so the transaction can end and the first error is the one reported.
+                    await asyncio.wait([ahead])
                 if problem_at is not None:
-                    with contextlib.suppress(BaseException):
-                        await ahead
                     position, prev, problem = problem_at
                     return ChainReport(ok=False, count=position, head_hash=prev.hex(),
                                        bad_position=position + 1, problem=problem)
-                position, prev = rows[-1][0], rows[-1][14]
-                if progress is not None:
-                    progress(position, total)
-                rows = await ahead
+                rows = ahead.result()
         if position != total:
             problem = f"the head says {total} events but the log ends at {position}"
             return ChainReport(ok=False, count=position, head_hash=prev.hex(),
