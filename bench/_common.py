@@ -78,10 +78,11 @@ class Result:
         return f"{self.name:<48} {self.rate:>10,.0f} ev/s{lat}"
 
 
-def ratio(label: str, ours: Result, reference: Result, target: float) -> str:
-    value = ours.rate / reference.rate
+def median_ratio(label: str, values: list[float], target: float) -> str:
+    value = statistics.median(values)
     verdict = "meets" if value >= target else "BELOW"
-    return f"  {label:<58} {value:6.2f}x  (target >= {target:g}x: {verdict})"
+    spread = f"(rounds: {', '.join(f'{v:.2f}' for v in values)})"
+    return f"  {label:<58} {value:6.2f}x  (target >= {target:g}x: {verdict}) {spread}"
 
 
 def clock() -> float:

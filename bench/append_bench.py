@@ -28,7 +28,15 @@ import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import Result, clock, fresh_database, nats_server, postgres_server, ratio
+from _common import (
+    Result,
+    clock,
+    fresh_database,
+    median,
+    median_ratio,
+    nats_server,
+    postgres_server,
+)
 
 from govledger_contracts.envelope import Actor
 from govledger_contracts.ids import uuid7
@@ -312,36 +320,60 @@ async def bench_replay(url: str) -> tuple[Result, Result, Result]:
     return Result("govledger replay + verify chain", count, clock() - start, []), full, narrow
 
 
-async def main(events: int, es_events: int) -> None:
+RATIOS = (
+    ("store @16 writers vs raw per-row INSERT @16", "ours16", "raw16", 1.5),
+    ("store @16 writers vs eventsourcing recorder @16", "ours16", "es16", 20),
+    ("store @64 writers vs raw COPY ceiling", "ours64", "copy", 0.5),
+    ("HTTP append @64 clients vs no-op Litestar route", "http_ours", "http_noop", 0.5),
+    ("replay + verify vs raw keyset read + decode", "replay", "raw_read", 0.5),
+)
+
+
+async def one_round(server: str, nats_url: str, events: int, es_events: int,
+                    ) -> dict[str, Result]:
+    """Every contender once, each reference next to what it is compared with."""
+    got: dict[str, Result] = {}
+    got["raw16"] = await bench_raw_insert(await fresh_database(server), 16, events)
+    got["one"] = await bench_raw_insert(await fresh_database(server), 1, 500)
+    got["ours16"] = await bench_store(await fresh_database(server), 16, events)
+    got["es16"] = await asyncio.to_thread(bench_eventsourcing, await fresh_database(server), 16,
+                                          es_events)
+    got["copy"] = await bench_raw_copy(await fresh_database(server), 4, events)
+    db64 = await fresh_database(server)
+    got["ours64"] = await bench_store(db64, 64, events)
+    http_db = await fresh_database(server)
+    await migrate(http_db)
+    got["http_ours"], got["http_noop"] = await bench_http(http_db, nats_url, 64, events // 4)
+    got["replay"], got["raw_read"], got["raw_narrow"] = await bench_replay(db64)
+    return got
+
+
+async def main(events: int, es_events: int, rounds: int) -> None:
     with postgres_server() as server, nats_server() as nats_url:
-        print(f"PostgreSQL: {server.split('@')[-1]}; {events:,} events per run\n")
-        raw16 = await bench_raw_insert(await fresh_database(server), 16, events)
-        one = await bench_raw_insert(await fresh_database(server), 1, 500)
-        copy = await bench_raw_copy(await fresh_database(server), 4, events)
-        es16 = await asyncio.to_thread(bench_eventsourcing, await fresh_database(server), 16,
-                                       es_events)
-        ours16 = await bench_store(await fresh_database(server), 16, events)
-        db64 = await fresh_database(server)
-        ours64 = await bench_store(db64, 64, events)
-        http_db = await fresh_database(server)
-        await migrate(http_db)
-        http_ours, http_noop = await bench_http(http_db, nats_url, 64, events // 4)
-        replay, raw_read, raw_narrow = await bench_replay(db64)
-        for r in (raw16, one, copy, es16, ours16, ours64, http_noop, http_ours, raw_read,
-                  raw_narrow, replay):
-            print(r.line())
-        flush = one.pct(0.5) / 1000
-        print(f"\nOne durable commit (a WAL flush) takes {flush * 1000:.2f} ms here (p50, one "
-              f"writer). Writers that each wait for their own durable commit share at most one "
-              f"flush per round, so 16 of them top out near {16 / flush:,.0f} ev/s = "
-              f"{16 / flush / raw16.rate:.2f}x raw INSERT @16, whatever the design.")
-        print("\nRatios (same run, same server):")
-        print(ratio("store @16 writers vs raw per-row INSERT @16", ours16, raw16, 1.5))
-        print(ratio("store @16 writers vs eventsourcing recorder @16", ours16, es16, 20))
-        print(ratio("store @64 writers vs raw COPY ceiling", ours64, copy, 0.5))
-        print(ratio("HTTP append @64 clients vs no-op Litestar route", http_ours, http_noop, 0.5))
-        print(ratio("replay + verify vs raw keyset read + decode", replay, raw_read, 0.5))
-        floor = replay.rate / raw_narrow.rate
+        print(f"PostgreSQL: {server.split('@')[-1]}; {events:,} events per run, "
+              f"{rounds} rounds (this machine's speed drifts: each round measures every "
+              f"reference beside what it is compared with; the verdict is the median ratio)")
+        runs = []
+        for number in range(1, rounds + 1):
+            got = await one_round(server, nats_url, events, es_events)
+            runs.append(got)
+            print(f"\nRound {number}:")
+            for key in ("raw16", "one", "copy", "es16", "ours16", "ours64", "http_noop",
+                        "http_ours", "raw_read", "raw_narrow", "replay"):
+                print(got[key].line())
+            print("  " + ", ".join(f"{ours}/{ref} {got[ours].rate / got[ref].rate:.2f}x"
+                                   for _, ours, ref, _ in RATIOS))
+        flush = median([r["one"].pct(0.5) for r in runs]) / 1000
+        raw16 = median([r["raw16"].rate for r in runs])
+        print(f"\nOne durable commit (a WAL flush) takes {flush * 1000:.2f} ms here (median p50, "
+              f"one writer). Writers that each wait for their own durable commit share at most "
+              f"one flush per round, so 16 of them top out near {16 / flush:,.0f} ev/s = "
+              f"{16 / flush / raw16:.2f}x raw INSERT @16, whatever the design.")
+        print(f"\nRatios, median of {rounds} rounds (same server):")
+        for label, ours, ref, target in RATIOS:
+            values = [r[ours].rate / r[ref].rate for r in runs]
+            print(median_ratio(label, values, target))
+        floor = median([r["replay"].rate / r["raw_narrow"].rate for r in runs])
         print(f"  {'  (a stricter floor: reading only position + payload)':<58} {floor:6.2f}x")
 
 
@@ -349,5 +381,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--eventsourcing-events", type=int, default=4_000)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    asyncio.run(main(args.events, args.eventsourcing_events))
+    asyncio.run(main(args.events, args.eventsourcing_events, args.rounds))
