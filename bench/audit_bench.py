@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import os
 import random
@@ -168,12 +169,10 @@ def api_server(database_url: str, nats_url: str, data_dir: Path) -> Iterator[str
         process.wait(timeout=30)
 
 
-def percentiles(latencies: list[float]) -> str:
+def p50_p99(latencies: list[float]) -> tuple[float, float]:
     ordered = sorted(latencies)
-    p50 = statistics.median(ordered) * 1000
-    p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000
-    verdict = "meets" if p99 < 10 else "ABOVE"
-    return f"p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  (target p99 < 10 ms: {verdict})"
+    p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+    return statistics.median(ordered) * 1000, p99 * 1000
 
 
 def time_requests(client: httpx.Client, urls: list[str]) -> tuple[list[float], list[Any]]:
@@ -187,23 +186,40 @@ def time_requests(client: httpx.Client, urls: list[str]) -> tuple[list[float], l
     return latencies, answers
 
 
-def proof_latency(api: str, event_ids: list[str], size: int, requests: int) -> None:
+def proof_latency(api: str, event_ids: list[str], size: int, requests: int,
+                  rounds: int = 3) -> None:
+    """``rounds`` rounds of ``requests`` proofs of each kind; the verdict is on the median
+    p99 (this machine's speed drifts from one round to the next)."""
     rng = random.Random(9162)
-    inclusion = [f"/v1/proofs/inclusion?event_id={rng.choice(event_ids)}&tree_size={size}"
-                 for _ in range(requests)]
-    consistency = [f"/v1/proofs/consistency?from={rng.randint(1, size)}&to={size}"
-                   for _ in range(requests)]
+    results: dict[str, list[tuple[float, float]]] = {"inclusion": [], "consistency": []}
+    # The bench process holds a million events' worth of objects by now; its own garbage
+    # collector would stop the clock, not the server. Park what exists outside the collector.
+    gc.collect()
+    gc.freeze()
     with httpx.Client(base_url=api, timeout=30) as client:
-        time_requests(client, inclusion[:100] + consistency[:100])  # warm up
-        lat_in, _ = time_requests(client, inclusion)
-        lat_co, answers = time_requests(client, consistency)
-    print(f"  inclusion proof, {requests} requests      {percentiles(lat_in)}")
-    print(f"  consistency proof, {requests} requests    {percentiles(lat_co)}")
-    for answer in answers[:200]:
-        proof = [bytes.fromhex(h) for h in answer["hashes"]]
-        assert verify_consistency(answer["from_size"], answer["to_size"], proof,
-                                  bytes.fromhex(answer["from_root"]),
-                                  bytes.fromhex(answer["to_root"])), answer
+        for _ in range(rounds):
+            inclusion = [f"/v1/proofs/inclusion?event_id={rng.choice(event_ids)}"
+                         f"&tree_size={size}" for _ in range(requests)]
+            consistency = [f"/v1/proofs/consistency?from={rng.randint(1, size)}&to={size}"
+                           for _ in range(requests)]
+            time_requests(client, inclusion[:100] + consistency[:100])  # warm up
+            lat_in, _ = time_requests(client, inclusion)
+            lat_co, answers = time_requests(client, consistency)
+            results["inclusion"].append(p50_p99(lat_in))
+            results["consistency"].append(p50_p99(lat_co))
+            for answer in answers[:200]:
+                proof = [bytes.fromhex(h) for h in answer["hashes"]]
+                assert verify_consistency(answer["from_size"], answer["to_size"], proof,
+                                          bytes.fromhex(answer["from_root"]),
+                                          bytes.fromhex(answer["to_root"])), answer
+    gc.unfreeze()
+    for kind, figures in results.items():
+        p50 = statistics.median(f[0] for f in figures)
+        p99 = statistics.median(f[1] for f in figures)
+        verdict = "meets" if p99 < 10 else "ABOVE"
+        each = ", ".join(f"{f[1]:.1f}" for f in figures)
+        print(f"  {kind} proof, {rounds} x {requests} requests   p50 {p50:6.2f} ms  "
+              f"p99 {p99:6.2f} ms  (median; rounds' p99: {each})  (target p99 < 10 ms: {verdict})")
 
 
 # --------------------------------------------------------------------------- audit
@@ -294,6 +310,10 @@ async def run(events: int, requests: int) -> None:
         print(f"audit bench: {events:,} events")
         conn = await build(database_url, gen, events)
         await checkpoint_costs(conn, gen, events, signer)
+        # What autovacuum does to a table after a bulk load, done now rather than while the
+        # proofs are timed: a long-running ledger reads a vacuumed log.
+        await conn.execute("RESET ROLE")
+        await conn.execute("VACUUM (ANALYZE)")
         size = gen.position
         rows = await conn.fetch("SELECT event_id::text FROM ledger.events"
                                 " TABLESAMPLE SYSTEM (1) LIMIT 5000")
