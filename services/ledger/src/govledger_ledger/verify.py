@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import Callable
 
 import asyncpg
 import msgspec
 
-from govledger_contracts.canonical import GENESIS_HASH, CanonicalEncodingError
+from govledger_contracts.canonical import GENESIS_HASH, CanonicalEncodingError, chain_hash
 from govledger_contracts.envelope import leaf_bytes_from
 from govledger_ledger.adapters.postgres_store import init_connection
 
@@ -102,6 +101,6 @@ def _check(row: asyncpg.Record, position: int, prev: bytes) -> str | None:
         )
     except (CanonicalEncodingError, UnicodeError) as exc:
         return f"the event has no canonical encoding ({exc})"
-    if hashlib.sha256(prev + leaf).digest() != stored_hash:
+    if chain_hash(prev, leaf) != stored_hash:
         return "the stored hash does not match the event's content (edited)"
     return None
