@@ -29,6 +29,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import (
+    CpuMeter,
     Result,
     clock,
     fresh_database,
@@ -74,12 +75,14 @@ async def bench_store(url: str, writers: int, total: int) -> Result:
                 stream_id=f"w{w}", expected=version, events=(new_event(version),)),)))
             latencies.append(clock() - t)
 
-    start = clock()
-    await asyncio.gather(*(writer(w) for w in range(writers)))
-    elapsed = clock() - start
+    with CpuMeter(url) as cpu:
+        start = clock()
+        await asyncio.gather(*(writer(w) for w in range(writers)))
+        elapsed = clock() - start
     await store.close()
     await pool.close()
-    return Result(f"govledger store, {writers} writers", per * writers, elapsed, latencies)
+    return Result(f"govledger store, {writers} writers", per * writers, elapsed,
+                  latencies).measured(cpu)
 
 
 RAW_TABLE = """CREATE TABLE IF NOT EXISTS raw_events (
@@ -114,10 +117,12 @@ async def bench_raw_insert(url: str, connections: int, total: int) -> Result:
             latencies.append(clock() - t)
         await conn.close()
 
-    start = clock()
-    await asyncio.gather(*(worker(w) for w in range(connections)))
+    with CpuMeter(url) as cpu:
+        start = clock()
+        await asyncio.gather(*(worker(w) for w in range(connections)))
+        elapsed = clock() - start
     return Result(f"raw INSERT, 1 per txn, {connections} conns", per * connections,
-                  clock() - start, latencies)
+                  elapsed, latencies).measured(cpu)
 
 
 async def bench_raw_copy(url: str, connections: int, total: int, rows: int = 100) -> Result:
@@ -135,10 +140,12 @@ async def bench_raw_copy(url: str, connections: int, total: int, rows: int = 100
                                                  columns=RAW_COLUMNS)
         await conn.close()
 
-    start = clock()
-    await asyncio.gather(*(worker(w) for w in range(connections)))
+    with CpuMeter(url) as cpu:
+        start = clock()
+        await asyncio.gather(*(worker(w) for w in range(connections)))
+        elapsed = clock() - start
     return Result(f"raw COPY, {rows} per txn, {connections} conns",
-                  batches * rows * connections, clock() - start, [])
+                  batches * rows * connections, elapsed, []).measured(cpu)
 
 
 def bench_eventsourcing(url: str, threads: int, total: int) -> Result:
@@ -164,16 +171,17 @@ def bench_eventsourcing(url: str, threads: int, total: int) -> Result:
             with lock:
                 latencies.append(clock() - t)
 
-    start = clock()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    elapsed = clock() - start
+    with CpuMeter(url) as cpu:
+        start = clock()
+        pool = [threading.Thread(target=worker) for _ in range(threads)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+        elapsed = clock() - start
     datastore.close()
     return Result(f"eventsourcing 9.5 recorder, {threads} threads", per * threads, elapsed,
-                  latencies)
+                  latencies).measured(cpu)
 
 
 NOOP_APP = '''
@@ -348,6 +356,26 @@ async def one_round(server: str, nats_url: str, events: int, es_events: int,
     return got
 
 
+def cpu_bound(runs: list[dict[str, Result]]) -> None:
+    """Where client and server share one small machine, CPU per event bounds throughput."""
+    keys = ("raw16", "ours16", "es16", "copy", "ours64")
+    totals = {}
+    for key in keys:
+        spent = [r[key].cpu for r in runs]
+        if any(c is None or c[1] is None for c in spent):
+            return  # a server elsewhere: its CPU is not ours to read
+        totals[key] = median([c[0] + c[1] for c in spent if c is not None and c[1] is not None])
+    cores = len(os.sched_getaffinity(0))
+    raw16, copy = median([r["raw16"].rate for r in runs]), median([r["copy"].rate for r in runs])
+    print("\nCPU per event, client + PostgreSQL (median): "
+          + ", ".join(f"{key} {totals[key]:.0f} us" for key in keys)
+          + f". Client and server share {cores} cores here, so at full use the store could "
+          f"reach {cores / totals['ours16'] * 1e6:,.0f} ev/s at 16 writers "
+          f"({cores / totals['ours16'] * 1e6 / raw16:.2f}x raw INSERT @16) and "
+          f"{cores / totals['ours64'] * 1e6:,.0f} ev/s at 64 "
+          f"({cores / totals['ours64'] * 1e6 / copy:.2f}x COPY).")
+
+
 async def main(events: int, es_events: int, rounds: int) -> None:
     with postgres_server() as server, nats_server() as nats_url:
         print(f"PostgreSQL: {server.split('@')[-1]}; {events:,} events per run, "
@@ -369,6 +397,7 @@ async def main(events: int, es_events: int, rounds: int) -> None:
               f"one writer). Writers that each wait for their own durable commit share at most "
               f"one flush per round, so 16 of them top out near {16 / flush:,.0f} ev/s = "
               f"{16 / flush / raw16:.2f}x raw INSERT @16, whatever the design.")
+        cpu_bound(runs)
         print(f"\nRatios, median of {rounds} rounds (same server):")
         for label, ours, ref, target in RATIOS:
             values = [r[ours].rate / r[ref].rate for r in runs]
