@@ -12,12 +12,21 @@ from litestar.testing import AsyncTestClient
 
 from govledger_contracts.commands import AppointMember, ProposeAgenda
 from govledger_contracts.envelope import Actor
-from govledger_contracts.views import SUMMARY_KEY, ViewChanged, kv_bucket
+from govledger_contracts.events import AgendaProposed, MemberAppointed
+from govledger_contracts.views import MODELS, SUMMARY_KEY, ViewChanged, kv_bucket
+from govledger_ledger.adapters.postgres_store import PostgresEventStore
 from govledger_ledger.application import LedgerApplication
 from govledger_ledger.relay import Relay
 from govledger_projector.http.app import create_app
+from govledger_projector.projections import PROJECTIONS
 from govledger_projector.settings import Settings
-from tests.integration.projector.helpers import wait_for_position
+from tests.integration.projector.helpers import (
+    append_events,
+    ballots,
+    expected_views,
+    vote_opened,
+    wait_for_position,
+)
 
 SECRETARIAT = Actor(id="secretariat-01", role="secretariat")
 AT = dt.datetime(2023, 3, 2, 1, tzinfo=dt.UTC)
@@ -72,3 +81,57 @@ async def test_events_appended_through_the_ledger_appear_in_views_kv_and_the_api
         changed = msgspec.json.decode(message.data, type=ViewChanged)
         assert changed.model == "members" and "council.m1" in changed.keys
     await nc.close()
+
+
+async def test_every_summary_change_is_announced_and_the_bucket_holds_what_the_api_serves(
+    store: PostgresEventStore, relay: Relay, settings: Settings,
+) -> None:
+    nc = await nats.connect(settings.nats_url)
+    js = nc.jetstream()
+    changes = await nc.subscribe(f"govledger.{settings.ward}.views.*")
+    day1 = dt.datetime(2023, 3, 1, 1, tzinfo=dt.UTC)
+    async with AsyncTestClient(create_app(settings)) as client:
+        # Batch 1 changes every model; batch 2 (a later Seoul day) only agendas and
+        # statistics, so the votes summary must stay at 6 while the views move on to 7,
+        # and the roster summary must move to the new day with no member changing.
+        await append_events(store, "council", [MemberAppointed(
+            member_id="m1", body="council", name="위원 1", sector="private",
+            route="recommendation", term_start=dt.date(2023, 3, 1),
+            term_end=dt.date(2025, 2, 28))], at=day1)
+        await append_events(store, "vote-v1", [vote_opened()], at=day1)
+        await append_events(store, "ballot-box-0", ballots("v1", 0, 4), at=day1)
+        await wait_for_position(settings.database_url, 6)
+        await append_events(store, "agenda-a1", [AgendaProposed(
+            agenda_id="a1", title="골목 정원", summary="", channel="online", domains=("환경",),
+            year=2023)], at=day1 + dt.timedelta(days=1))
+        await wait_for_position(settings.database_url, 7)
+        expected = await expected_views(settings)
+        for model, (_, summary_type) in MODELS.items():
+            served = msgspec.json.decode((await client.get(
+                f"/v1/views/{model}/summary")).content, type=summary_type)
+            kv = await js.key_value(kv_bucket(settings.ward, model))
+            entry = await kv.get(SUMMARY_KEY)
+            assert entry.value is not None
+            assert msgspec.json.decode(entry.value, type=summary_type) == served, model
+            assert served == PROJECTIONS[model].summarize(expected[model]), model
+            past = (await client.get(f"/v1/views/{model}/summary",
+                                     params={"as_of_position": 7})).json()
+            assert msgspec.convert(past, summary_type) == served, model
+        votes = (await client.get("/v1/views/votes/summary")).json()
+        assert votes["position"] == 6 and (await client.get("/lag")).json()["position"] == 7
+        members = (await client.get("/v1/views/members/summary")).json()
+        assert (members["on"], members["position"]) == ("2023-03-02", 7)
+    announced: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    while True:
+        try:
+            message = await changes.next_msg(timeout=2)
+        except nats.errors.TimeoutError:
+            break
+        change = msgspec.json.decode(message.data, type=ViewChanged)
+        announced.setdefault(change.model, []).append((change.position, change.keys))
+    await nc.close()
+    assert set(announced) == set(MODELS)
+    for model, messages in announced.items():  # the first batch created every summary
+        assert SUMMARY_KEY in messages[0][1], (model, messages)
+    assert announced["members"][-1] == (7, (SUMMARY_KEY,))  # a new day, no member changed
+    assert max(p for p, _ in announced["votes"]) == 6  # nothing to announce at 7

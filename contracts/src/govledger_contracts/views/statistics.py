@@ -38,3 +38,5 @@ class StatisticsSummary(msgspec.Struct, frozen=True, kw_only=True):
     years: tuple[int, ...]
     events: int
     position: int
+    """The ledger position of the last event that changed this summary's inputs (an entity
+    of the model): the summary holds from there up to the views' head (``/lag``)."""

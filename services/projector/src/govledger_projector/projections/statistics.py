@@ -67,7 +67,8 @@ def evolve(years: Mapping[str, YearStatistics], entry: Entry) -> dict[str, YearS
 def summarize(view: View[Any]) -> StatisticsSummary:
     stats: list[YearStatistics] = list(view.entities.values())
     return StatisticsSummary(years=tuple(sorted(s.year for s in stats)),
-                             events=sum(s.events for s in stats), position=view.position)
+                             events=sum(s.events for s in stats),
+                             position=view.summary_position)
 
 
 PROJECTION = Projection(model=MODEL, entity=YearStatistics, evolve=evolve,
