@@ -106,3 +106,18 @@ def test_the_same_views_render_the_same_report_byte_for_byte() -> None:
 
 def test_years_and_positions_are_printed_without_thousands_separators() -> None:
     assert '<td class="num">2022</td>' in page() and "2,022" not in page()
+
+
+def test_the_statistics_say_who_joined_the_council_apart_from_subcommittee_seats() -> None:
+    table = report_2023().table("statistics")
+    by_year = {row[0]: dict(zip(table.columns, row, strict=True)) for row in table.rows}
+    assert table.columns[:4] == ("year", "council_appointments", "subcommittee_assignments",
+                                 "appointments")
+    # §4: the 3rd council seated 2021-11-23; 2022-01-18 its 50 members joined subcommittees.
+    assert (by_year[2021]["council_appointments"], by_year[2021]["appointments"]) == (50, 50)
+    assert (by_year[2022]["council_appointments"], by_year[2022]["subcommittee_assignments"],
+            by_year[2022]["appointments"]) == (0, 50, 50)
+    statistics = page().split('id="table-statistics"', 1)[1].split("</table>", 1)[0]
+    assert "협치회의 위원 위촉" in statistics and "분과 배정" in statistics
+    assert "위촉·배정 계(모든 기구)" in statistics
+    assert ">위촉<" not in statistics and ">Appointments<" not in statistics

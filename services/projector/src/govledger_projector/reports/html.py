@@ -117,7 +117,8 @@ def evaluation_section(report: Report) -> str:
     return (f'<section id="evaluations"><h2>{t("5. 성과평가", "5. Evaluations")}</h2>'
             + chart + table_html(report.table("evaluations"))
             + f'<h3>{t("연도별 통계", "Yearly statistics")}</h3>'
-            + table_html(report.table("statistics")) + "</section>")
+            + table_html(report.table("statistics"))
+            + f'<p>{t(*PHRASES["seats_filled"])}</p></section>')
 
 
 def head_section(report: Report, links: Mapping[str, str]) -> str:

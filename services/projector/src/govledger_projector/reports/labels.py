@@ -44,7 +44,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "goal_average": ("목표 평균", "Goal average"),
     "private_role_score": ("민간 역할", "Private role"),
     "public_role_score": ("행정 역할", "Public role"), "occurred_at": ("일시", "When"),
-    "appointments": ("위촉", "Appointments"), "seats_ended": ("퇴임", "Seats ended"),
+    "council_appointments": ("협치회의 위원 위촉", "Council members appointed"),
+    "subcommittee_assignments": ("분과 배정(협치위원)", "Subcommittee assignments"),
+    "appointments": ("위촉·배정 계(모든 기구)", "Seats filled, all bodies"),
+    "seats_ended": ("퇴임(모든 기구)", "Seats ended, all bodies"),
     "agendas_proposed": ("의제 제안", "Agendas proposed"),
     "agenda_deliberations": ("의제 숙의", "Deliberations"), "merges": ("의제 융합", "Merges"),
     "agendas_withdrawn": ("의제 철회", "Withdrawn"), "votes_opened": ("투표 개시", "Votes opened"),
@@ -73,4 +76,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "times": ("시각은 서울 시간(KST)입니다. 원장에는 UTC로 저장됩니다.",
               "Times are Seoul time (KST); the ledger stores UTC."),
     "open_data": ("공공데이터(CSV·JSON)", "Open data (CSV, JSON)"),
+    "seats_filled": ("위촉·배정 계는 협치회의 위원 위촉, 협치위원의 분과 배정, 열린분과원·"
+                     "지역협력분과·협치자문단 위촉을 모두 셉니다. 한 사람이 여러 좌석을 가질 수 "
+                     "있습니다.",
+                     "Seats filled counts council appointments, council members' subcommittee "
+                     "assignments, and open subcommittee, regional and advisory members "
+                     "appointed: one person may hold several seats."),
 }
