@@ -69,6 +69,17 @@ async def test_events_appended_through_the_ledger_appear_in_views_kv_and_the_api
         assert (past["total"], past["position"]) == (2, 2)
         html = await client.get("/v1/reports/2023")
         assert "2023년 성동구 민관협치 투명성 보고서" in html.text
+        assert html.text.startswith('<!DOCTYPE html><html lang="ko">')
+        assert "1. 협치회의 구성" in html.text and "1. Council composition" in html.text
+        english = await client.get("/v1/reports/2023", params={"lang": "en"})
+        assert english.text.startswith('<!DOCTYPE html><html lang="en">')
+        assert english.headers["content-language"] == "en"
+        assert "1. Council composition" in english.text and "협치회의 구성" not in english.text
+        korean = await client.get("/v1/reports/2023", params={"lang": "ko"})
+        assert korean.text.startswith('<!DOCTYPE html><html lang="ko">')
+        assert "1. 협치회의 구성" in korean.text and "Council composition" not in korean.text
+        assert len({html.text, english.text, korean.text}) == 3
+        assert (await client.get("/v1/reports/2023", params={"lang": "fr"})).status_code == 422
         csv = await client.get("/v1/reports/2023/council.csv")
         assert csv.text.count("\r\n") == 4
         assert (await client.get("/schema/openapi.json")).status_code == 200

@@ -36,6 +36,37 @@ def test_the_page_is_korean_first_with_a_switch_to_english() -> None:
     assert "transparency report 2023" in page() and 'id="lang"' in page()
 
 
+def css_rules(html: str) -> list[str]:
+    css = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    return [rule.strip() for rule in css.replace("}", "}\n").splitlines() if rule.strip()]
+
+
+def test_the_default_page_shows_english_beside_korean_without_javascript_or_in_print() -> None:
+    html = page()
+    for ko, en in (("1. 협치회의 구성", "1. Council composition"), ("민간 비율", "Private share"),
+                   ("연도별 통계", "Yearly statistics")):
+        assert html.index(ko) < html.index(en), (ko, en)  # Korean first, English beside it
+    assert '<span class="en" lang="en">1. Council composition</span>' in html
+    # Nothing hides a language unless a reader asked for one (body.only-ko / only-en).
+    hiding = [r for r in css_rules(html) if "display:none" in r and (".en" in r or ".ko" in r)]
+    assert hiding and all("only-" in r.split("{")[0] for r in hiding), hiding
+    assert "<body class=\"both\">" in html and "only-" not in html.split("<body", 1)[1].split(
+        "<script>", 1)[0]
+
+
+def test_a_one_language_page_is_rendered_by_the_server_with_its_html_lang() -> None:
+    english = render_html(report_2023(), {"2023.json": "2023.json"}, "en")
+    assert english.startswith('<!DOCTYPE html><html lang="en">')
+    assert "1. Council composition" in english and "Private share" in english
+    assert "협치회의 구성" not in english and "민간 비율" not in english
+    assert "<script>" not in english  # nothing left for a script to do
+    korean = render_html(report_2023(), {"2023.json": "2023.json"}, "ko")
+    assert korean.startswith('<!DOCTYPE html><html lang="ko">')
+    assert "1. 협치회의 구성" in korean and "Council composition" not in korean
+    for one in (english, korean):  # each links to the other renderings
+        assert 'href="?lang=ko"' in one and 'href="?lang=en"' in one and 'href="?"' in one
+
+
 def test_the_page_loads_nothing_from_outside() -> None:
     assert not re.search(r'(src|href)="(https?:)?//', page())
     assert "<link" not in page() and "@import" not in page()

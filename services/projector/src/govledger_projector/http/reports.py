@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 
 from govledger_projector.report_files import report_from
 from govledger_projector.reports import Report, render_html, report_csvs, report_json
 
 Req = Request[Any, Any, Any]
+# Media types name no charset: Litestar appends "; charset=utf-8" to every text/* type.
 
 
 async def _report(request: Req, year: int) -> Report:
@@ -28,16 +29,24 @@ def _links(report: Report) -> dict[str, str]:
     return links
 
 
+LANG = ("`ko` or `en`: the page in that language only, `<html lang>` set to it; without it "
+        "(the default) Korean first with English beside it")
+
+
 @get("/v1/reports/{name:str}", summary="The year's transparency report: `2023` (HTML, Korean "
-     "first) or `2023.json` (open data)", tags=["reports"])
-async def report(request: Req, name: FromPath[str]) -> Response[Any]:
+     "first, English beside it) or `2023.json` (open data)", tags=["reports"])
+async def report(
+    request: Req, name: FromPath[str],
+    lang: Annotated[Literal["ko", "en"] | None, QueryParameter(description=LANG)] = None,
+) -> Response[Any]:
     year_text, _, suffix = name.partition(".")
     if not year_text.isdigit() or suffix not in ("", "json", "html"):
         raise NotFoundException(f"no report {name!r}; try /v1/reports/2023 or 2023.json")
     built = await _report(request, int(year_text))
     if suffix == "json":
         return Response(report_json(built), media_type="application/json")
-    return Response(render_html(built, _links(built)), media_type="text/html; charset=utf-8")
+    return Response(render_html(built, _links(built), lang), media_type="text/html",
+                    headers={"Content-Language": lang or "ko, en"})
 
 
 @get("/v1/reports/{year:int}/{table:str}", summary="One table of the report as CSV, "
@@ -47,7 +56,7 @@ async def report_table(request: Req, year: FromPath[int],
     csvs = report_csvs(await _report(request, year))
     if table not in csvs:
         raise NotFoundException(f"no table {table!r}; one of {', '.join(csvs)}")
-    return Response(csvs[table], media_type="text/csv; charset=utf-8",
+    return Response(csvs[table], media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{year}-{table}"'})
 
 
