@@ -152,3 +152,59 @@ def test_the_statistics_say_who_joined_the_council_apart_from_subcommittee_seats
     assert "협치회의 위원 위촉" in statistics and "분과 배정" in statistics
     assert "위촉·배정 계(모든 기구)" in statistics
     assert ">위촉<" not in statistics and ">Appointments<" not in statistics
+
+
+def test_every_enumerated_value_the_domain_defines_has_a_korean_and_an_english_label() -> None:
+    from typing import get_args
+
+    from govledger_contracts.events.appointment import Sector
+    from govledger_contracts.views import STAGES, MouSummary
+    from govledger_ledger.domain import advisory, agenda, council, project, roles, terms
+    from govledger_projector.projections.statistics import ASSIGNED
+    from govledger_projector.reports.labels import VALUES
+
+    statuses = {f.removeprefix("goals_") for f in MouSummary.__struct_fields__} - {
+        "total", "position"}
+    domain = {
+        "sector": set(get_args(Sector)), "stage": set(STAGES), "status": statuses,
+        "route": council.ROUTES | advisory.ROUTES | {ASSIGNED}, "centre": set(council.CENTRES),
+        "end_cause": set(terms.CAUSES), "kind": set(project.KINDS),
+        "actor_role": set(roles.ALL_ROLES), "closed": {"merged_into", "withdrawn"},
+        "channel": agenda.FORMATS | {"department", "online", "open_subcommittee",
+                                     "fusion_coordination"},
+        "half": {"0", "1", "2"},
+    }
+    for column, codes in domain.items():
+        assert codes <= set(VALUES[column]), (column, codes - set(VALUES[column]))
+        for code in codes:
+            ko, en = VALUES[column][code]
+            assert re.search("[가-힣]", ko) and re.fullmatch(r"[A-Za-z][A-Za-z ,'&-]*", en), (
+                column, code, ko, en)
+
+
+def test_no_code_shows_through_in_the_korean_page_and_the_default_page_labels_both() -> None:
+    from govledger_projector.reports.labels import VALUES
+
+    for year in (2021, 2022, 2023):
+        built = build_report(as_of(seed_log()), year, ward="seongdong")
+        korean = render_html(built, {}, "ko")
+        for table in built.tables:
+            html = korean.split(f'id="table-{table.name}"', 1)[1].split("</table>", 1)[0]
+            for n, column in enumerate(table.columns):
+                if column not in VALUES:
+                    continue
+                for row in table.rows:
+                    if row[n] in ("", None) or (table.name, column) == ("goals", "stage"):
+                        continue  # a goal's stage is an ordinal number (1, 2), not a code
+                    ko, _ = VALUES[column][str(row[n])]  # every value in the seed is labelled
+                    assert f'data-code="{row[n]}">{ko}</td>' in html, (table.name, column)
+        for code in ("private", "centre_head", "in_execution", "not_attained", "self", "annual"):
+            assert f">{code}<" not in korean
+    both = page()
+    for shown in ('<td data-code="private"><span class="ko">민간</span><span class="sep"> / '
+                  '</span><span class="en" lang="en">Private</span></td>',
+                  '<span class="ko">중간지원조직 센터장</span>', '<span class="ko">자체평가</span>',
+                  '<span class="ko">연간 성과평가</span>', '<span class="ko">미달성</span>',
+                  '<span class="en" lang="en">In execution</span>'):
+        assert shown in both, shown
+    assert render_html(report_2023(), {}, "en").count('data-code="centre_head">Centre head<') == 7

@@ -17,7 +17,7 @@ from typing import Literal
 
 from govledger_contracts.views import STAGES
 from govledger_projector.reports.charts import bar_chart, share_bar
-from govledger_projector.reports.labels import COLUMNS, PHRASES, TABLES
+from govledger_projector.reports.labels import COLUMNS, PHRASES, TABLES, VALUES
 from govledger_projector.reports.labels import STAGES as STAGE_LABELS
 from govledger_projector.reports.model import Cell, Report, Table
 
@@ -82,9 +82,12 @@ PLAIN_NUMBERS = frozenset({"year", "half", "stage", "revision", "position", "ren
 """Columns whose numbers are identifiers or ordinals: no thousands separator (2023, not 2,023)."""
 
 
-def cell(value: Cell, column: str = "") -> str:
+def cell(t: Text, value: Cell, column: str = "") -> str:
     if value is None:
         return "<td></td>"
+    label = VALUES.get(column, {}).get(str(value))
+    if label is not None:  # an enumerated value: its Korean label, English beside it
+        return f'<td data-code="{escape(str(value))}">{t(*label)}</td>'
     if isinstance(value, int | float):
         shown = str(value) if column in PLAIN_NUMBERS else f"{value:,}"
         return f'<td class="num">{shown}</td>'
@@ -94,7 +97,8 @@ def cell(value: Cell, column: str = "") -> str:
 def table_html(t: Text, table: Table) -> str:
     ko, en = TABLES[table.name]
     head = "".join(f"<th>{t(*COLUMNS.get(c, (c, c)))}</th>" for c in table.columns)
-    body = "".join("<tr>" + "".join(cell(v, c) for v, c in zip(row, table.columns, strict=True))
+    body = "".join("<tr>" + "".join(cell(t, v, c)
+                                    for v, c in zip(row, table.columns, strict=True))
                    + "</tr>" for row in table.rows)
     empty = "" if table.rows else f'<p>{t(*PHRASES["no_records"])}</p>'
     return (f'<table id="table-{table.name}"><caption>{t(ko, en)}</caption>'
