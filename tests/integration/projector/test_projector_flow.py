@@ -4,7 +4,10 @@ the query API and the report."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import msgspec
 import nats
@@ -19,6 +22,7 @@ from govledger_ledger.application import LedgerApplication
 from govledger_ledger.relay import Relay
 from govledger_projector.http.app import create_app
 from govledger_projector.projections import PROJECTIONS
+from govledger_projector.report_files import write_report
 from govledger_projector.settings import Settings
 from tests.integration.projector.helpers import (
     append_events,
@@ -146,3 +150,31 @@ async def test_every_summary_change_is_announced_and_the_bucket_holds_what_the_a
         assert SUMMARY_KEY in messages[0][1], (model, messages)
     assert announced["members"][-1] == (7, (SUMMARY_KEY,))  # a new day, no member changed
     assert max(p for p, _ in announced["votes"]) == 6  # nothing to announce at 7
+
+
+async def test_the_report_links_its_open_data_relatively_served_saved_or_written_by_the_cli(
+    ledger: LedgerApplication, relay: Relay, settings: Settings, tmp_path: Path,
+) -> None:
+    await appoint_and_propose(ledger)
+    out = tmp_path / "report-2023"
+    async with AsyncTestClient(create_app(settings)) as client:
+        await wait_for_position(settings.database_url, 4)
+        served = (await client.get("/v1/reports/2023")).text
+        written = await write_report(settings, 2023, out)
+        assert (out / "govledger-report-2023.html").read_text(encoding="utf-8") == served
+        hrefs = re.findall(r'href="([^"?]+)"', served)  # the open data (not ?lang= links)
+        assert len(hrefs) == len(written) - 1 and "govledger-report-2023.json" in hrefs
+        (out / "report.html").write_text(served, encoding="utf-8")  # curl … > report.html
+        for href in hrefs:
+            assert not href.startswith("/") and ":" not in href, href
+            saved = out / href
+            assert saved.is_file(), href  # works next to the files the CLI writes
+            for page in ("/v1/reports/2023", "/v1/reports/2023?lang=en",
+                         "/v1/reports/govledger-report-2023.html"):
+                got = await client.get(urljoin(page, href))  # and next to the served page
+                assert got.status_code == 200, (page, href)
+                assert got.content == saved.read_bytes(), (page, href)
+        old = await client.get("/v1/reports/2023/council.csv")  # the documented paths stay
+        assert old.content == (out / "govledger-report-2023-council.csv").read_bytes()
+        assert (await client.get("/v1/reports/2023.json")).content == \
+            (out / "govledger-report-2023.json").read_bytes()

@@ -208,3 +208,15 @@ def test_no_code_shows_through_in_the_korean_page_and_the_default_page_labels_bo
                   '<span class="en" lang="en">In execution</span>'):
         assert shown in both, shown
     assert render_html(report_2023(), {}, "en").count('data-code="centre_head">Centre head<') == 7
+
+
+def test_the_open_data_links_are_the_cli_file_names_relative_to_the_page() -> None:
+    from govledger_projector.report_files import page_links
+    from govledger_projector.reports import open_data_files
+
+    html = render_html(report_2023(), page_links(report_2023()))
+    hrefs = re.findall(r'href="([^"?]+)"', html)  # not the ?lang= links
+    assert hrefs == list(open_data_files(report_2023()))
+    assert hrefs[0] == "govledger-report-2023.json"
+    assert "govledger-report-2023-council.csv" in hrefs
+    assert all("/" not in href and ":" not in href for href in hrefs)

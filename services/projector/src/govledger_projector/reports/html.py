@@ -162,8 +162,17 @@ def evaluation_section(t: Text, report: Report) -> str:
             + f'<p>{t(*PHRASES["seats_filled"])}</p></section>')
 
 
+def holds(t: Text, name: str) -> str:
+    """What an open-data file holds, from its name (``…-council.csv``, ``….json``)."""
+    if name.endswith(".json"):
+        return f" — {t('보고서 전체(JSON)', 'The whole report (JSON)')}"
+    table = next((ko_en for table, ko_en in TABLES.items() if name.endswith(f"-{table}.csv")
+                  or name == f"{table}.csv"), None)
+    return "" if table is None else f" — {t(*table)}"
+
+
 def head_section(t: Text, report: Report, links: Mapping[str, str]) -> str:
-    items = "".join(f'<li><a href="{escape(href)}">{escape(name)}</a></li>'
+    items = "".join(f'<li><a href="{escape(href)}">{escape(name)}</a>{holds(t, name)}</li>'
                     for name, href in links.items())
     return (f'<section id="ledger-head"><h2>{t("6. 원장 기준점", "6. Ledger head")}</h2>'
             f'<p>{t(*PHRASES["rebuild"])}</p><dl><dt>{t("위치", "Position")}</dt>'
