@@ -92,8 +92,11 @@ async def test_chromium_renders_the_2023_report_with_the_seeds_figures(
     mous = dom.split('id="table-mous"', 1)[1].split("</table>", 1)[0]
     assert mous.count("<tr><td>mou-2023-") == 12  # the 12 projects of §6.3
     assert "커피박 업사이클링" in dom and "신속예약시스템 통합 구축" in dom
+    assert "1. Council composition" in dom and '<body class="both">' in dom  # both, no script
+    # A saved page opened from disk: its script shows one language for ?lang=, as the
+    # server does (progressive enhancement; without it the page stays bilingual).
     english = await asyncio.to_thread(chromium, "--dump-dom", url + "?lang=en")
-    assert '<html lang="en">' in english
+    assert '<html lang="en">' in english and '<body class="both only-en">' in english
     shot = tmp_path / "report-2023.png"
     await asyncio.to_thread(chromium, f"--screenshot={shot}", "--window-size=1280,3000", url)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000

@@ -124,6 +124,26 @@ async def stored_views(settings: Any) -> Any:
         await conn.close()
 
 
+async def stored_summaries_match(settings: Any, expected: Any) -> bool:
+    """Every summary stored (and so published) equals the pure fold's, position included."""
+    import msgspec
+
+    from govledger_contracts.views import MODELS
+    from govledger_projector.projections import PROJECTIONS
+    from govledger_projector.store import fetch_summary
+
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        for model, (_, summary_type) in MODELS.items():
+            stored = await fetch_summary(conn, model)
+            if stored is None or msgspec.json.decode(stored, type=summary_type) != \
+                    PROJECTIONS[model].summarize(expected[model]):
+                return False
+        return True
+    finally:
+        await conn.close()
+
+
 def same_entities(left: Any, right: Any) -> bool:
     return all(left[m].entities == right[m].entities and left[m].position == right[m].position
                for m in left)

@@ -25,6 +25,7 @@ from tests.integration.projector.helpers import (
     free_port,
     same_entities,
     start_projector,
+    stored_summaries_match,
     stored_views,
     vote_opened,
     wait_for_position,
@@ -60,7 +61,9 @@ async def test_a_projector_killed_mid_batch_and_restarted_counts_nothing_twice(
         assert await process.wait() in DRAINED
     _, stored = await stored_views(settings)
     assert stored["votes"].entities["v1"].ballots == 3000
-    assert same_entities(stored, await expected_views(settings))
+    expected = await expected_views(settings)
+    assert same_entities(stored, expected)
+    assert await stored_summaries_match(settings, expected)
     nc = await nats.connect(settings.nats_url)
     kv = await (nc.jetstream()).key_value(kv_bucket(settings.ward, "votes"))
     entry = await kv.get("v1")
@@ -93,7 +96,9 @@ async def test_two_projector_processes_side_by_side_agree(
             process.send_signal(signal.SIGTERM)
         assert all([await p.wait() in DRAINED for p in processes])
     _, stored = await stored_views(settings)
-    assert same_entities(stored, await expected_views(settings))
+    expected = await expected_views(settings)
+    assert same_entities(stored, expected)
+    assert await stored_summaries_match(settings, expected)
 
 
 async def test_a_rebuild_equals_the_incremental_views_and_switches_when_caught_up(
@@ -117,6 +122,8 @@ async def test_a_rebuild_equals_the_incremental_views_and_switches_when_caught_u
         assert lag["generation"] == 2
     checkpoint, stored = await stored_views(settings)
     assert checkpoint.generation == 2
-    assert same_entities(stored, await expected_views(settings))
+    expected = await expected_views(settings)
+    assert same_entities(stored, expected)
+    assert await stored_summaries_match(settings, expected)
     assert incremental_checkpoint.generation == 1
     assert incremental["votes"].entities["v1"].ballots == 1000

@@ -28,7 +28,15 @@ from govledger_contracts.events import (
     VoteOpened,
 )
 from govledger_contracts.views import Agenda, Member, Mou, VoteResult
-from govledger_projector.projections import PROJECTIONS, View, apply, as_of
+from govledger_projector.projections import (
+    PROJECTIONS,
+    View,
+    apply,
+    as_of,
+    empty_views,
+    entry_of,
+    fold_all,
+)
 from govledger_projector.projections.agenda import provenance
 from govledger_projector.projections.roster import counts_on, expiring
 from tests.unit.projector.envelopes import Log
@@ -234,3 +242,40 @@ def test_an_event_type_this_reader_does_not_know_only_advances_the_position() ->
                                 "type": "something_new", "payload": {"type": "something_new"}})
     view = apply(View(model="members"), unknown)
     assert (view.position, view.entities) == (1, {})
+
+
+def test_a_summarys_position_is_the_last_event_that_changed_its_inputs() -> None:
+    log = Log()
+    log.record(VoteOpened(vote_id="v1", title="투표", year=2023, candidates=("a1", "a2"),
+                          max_choices=1, opens_at=KST10, closes_at=KST10 + dt.timedelta(days=1)),
+               at=KST10)
+    log.record(BallotCast(vote_id="v1", voter="ab" * 32, choices=("a1",)), at=KST10)
+    log.record(propose("a9"), at=KST10)  # no vote changes: the votes summary stays at 2
+    views = as_of(log.envelopes)
+    assert views["votes"].position == 3
+    assert PROJECTIONS["votes"].summarize(views["votes"]).position == 2  # type: ignore[attr-defined]
+    assert PROJECTIONS["agendas"].summarize(views["agendas"]).position == 3  # type: ignore[attr-defined]
+
+
+def test_the_roster_summary_moves_to_a_new_latest_day_without_a_member_changing() -> None:
+    log = Log()
+    log.record(appoint(1), at=KST10)
+    log.record(propose("a1"), at=KST10 + dt.timedelta(hours=1))  # the same Seoul day
+    log.record(propose("a2"), at=KST10 + dt.timedelta(days=1))  # the next Seoul day
+    log.record(propose("a3"), at=KST10 + dt.timedelta(days=1, hours=1))
+    summary = PROJECTIONS["members"].summarize(as_of(log.envelopes)["members"])
+    assert (summary.on, summary.position) == (D(2023, 3, 2), 3)  # type: ignore[attr-defined]
+
+
+def test_summaries_are_the_same_however_the_log_is_batched() -> None:
+    log = Log()
+    for n in range(1, 4):
+        log.record(appoint(n), at=KST10 + dt.timedelta(days=n))
+        log.record(propose(f"a{n}"), at=KST10 + dt.timedelta(days=n, hours=1))
+    log.record(AgendaWithdrawn(agenda_id="a1"), at=KST10 + dt.timedelta(days=9))
+    whole = as_of(log.envelopes)
+    views = empty_views()
+    for start in range(0, len(log.envelopes), 2):  # batches of two, as the consumer folds
+        views, _ = fold_all(views, [entry_of(e) for e in log.envelopes[start:start + 2]])
+    for model, projection in PROJECTIONS.items():
+        assert projection.summarize(views[model]) == projection.summarize(whole[model]), model

@@ -79,3 +79,5 @@ class AgendaSummary(msgspec.Struct, frozen=True, kw_only=True):
     fused: int
     stages: tuple[StageCount, ...]
     position: int
+    """The ledger position of the last event that changed this summary's inputs (an entity
+    of the model): the summary holds from there up to the views' head (``/lag``)."""

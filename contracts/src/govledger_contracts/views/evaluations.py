@@ -45,3 +45,5 @@ class EvaluationSummary(msgspec.Struct, frozen=True, kw_only=True):
     total: int
     periods: tuple[PeriodAverage, ...]
     position: int
+    """The ledger position of the last event that changed this summary's inputs (an entity
+    of the model): the summary holds from there up to the views' head (``/lag``)."""

@@ -60,3 +60,5 @@ class MouSummary(msgspec.Struct, frozen=True, kw_only=True):
     goals_attained: int
     goals_not_attained: int
     position: int
+    """The ledger position of the last event that changed this summary's inputs (an entity
+    of the model): the summary holds from there up to the views' head (``/lag``)."""

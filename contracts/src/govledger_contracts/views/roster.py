@@ -52,3 +52,6 @@ class RosterSummary(msgspec.Struct, frozen=True, kw_only=True):
     expiring: tuple[str, ...]
     """Keys of seats whose term ends within 90 days after ``on``."""
     position: int
+    """The ledger position of the last event that changed this summary's inputs (a member,
+    or a new latest day ``on``): the summary holds from there up to the views' head
+    (``/lag``)."""

@@ -12,6 +12,8 @@ class YearStatistics(msgspec.Struct, frozen=True, kw_only=True):
     key: str
     year: int
     appointments: int = 0
+    """Seats filled on any body: council appointments, subcommittee assignments of council
+    members, open subcommittee members, regional cooperation members and advisors."""
     renewals: int = 0
     seats_ended: int = 0
     agendas_proposed: int = 0
@@ -32,9 +34,15 @@ class YearStatistics(msgspec.Struct, frozen=True, kw_only=True):
     plans_approved: int = 0
     feedback: int = 0
     events: int = 0
+    council_appointments: int = 0
+    """Members appointed to the council itself (협치회의 위원 위촉)."""
+    subcommittee_assignments: int = 0
+    """Council members assigned to a subcommittee (분과 배정): no new member, a second seat."""
 
 
 class StatisticsSummary(msgspec.Struct, frozen=True, kw_only=True):
     years: tuple[int, ...]
     events: int
     position: int
+    """The ledger position of the last event that changed this summary's inputs (an entity
+    of the model): the summary holds from there up to the views' head (``/lag``)."""

@@ -49,3 +49,5 @@ class VotesSummary(msgspec.Struct, frozen=True, kw_only=True):
     closed: int
     turnout_by_year: tuple[YearTurnout, ...]
     position: int
+    """The ledger position of the last event that changed this summary's inputs (an entity
+    of the model): the summary holds from there up to the views' head (``/lag``)."""

@@ -8,8 +8,8 @@ Exactly-once in effect, with any number of projector processes:
 3. In ONE transaction: read the checkpoint (FOR UPDATE), drop envelopes at or below its
    position (a redelivery, or a batch another process already applied), fill any gap from
    the stream by sequence (its messages went to a process that died before committing;
-   an empty fetch also reads the stream's tail), fold, upsert the changed rows, move the
-   checkpoint. Commit.
+   an empty fetch also reads the stream's tail), fold, upsert the changed rows and the
+   summaries whose inputs changed, move the checkpoint. Commit.
 4. Publish what was committed (read back from PostgreSQL), still under the lock.
 5. Release the lock, then ack. A crash before the commit loses nothing (the messages are
    redelivered, or read from the stream as a gap); a crash after it but before the ack
@@ -41,8 +41,11 @@ from govledger_projector.store import (
     Checkpoint,
     Conn,
     changed_rows,
+    join_rows,
     load_views,
+    missing_summaries,
     read_checkpoint,
+    summary_rows,
     upsert_rows,
     write_checkpoint,
 )
@@ -66,6 +69,8 @@ class Projector:
         self.publisher = ViewPublisher(self._js, settings)
         self.views: Views = empty_views()
         self.generation = 0
+        self._unsummarised: set[str] = set()
+        """Models whose summary row is missing from the loaded generation (written next)."""
         self._stopping = asyncio.Event()
 
     @property
@@ -113,7 +118,7 @@ class Projector:
                 checkpoint = await read_checkpoint(conn)
                 if checkpoint.published_position < checkpoint.position:
                     await self._sync(conn, checkpoint)
-                    await self.publisher.publish_pending(conn, checkpoint, self.views)
+                    await self.publisher.publish_pending(conn, checkpoint)
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", PROJECTOR_LOCK)
         # Acked only now, after the commit (ack policy ALL: the last one acks the batch).
@@ -126,6 +131,7 @@ class Projector:
         if (checkpoint.generation, checkpoint.position) != (self.generation, self.position):
             self.views = await load_views(conn, checkpoint)
             self.generation = checkpoint.generation
+            self._unsummarised = await missing_summaries(conn, checkpoint.generation)
 
     async def _commit(self, conn: Conn, envelopes: list[Envelope]) -> int:
         async with conn.transaction():
@@ -140,9 +146,14 @@ class Projector:
                                      f"{checkpoint.hash} at {checkpoint.position}")
             views, changed = fold_all(self.views, [entry_of(e) for e in pending])
             position = views["members"].position
-            await upsert_rows(conn, checkpoint.generation, position, changed_rows(views, changed))
+            summarised = {m for m, v in views.items()
+                          if v.summary_position != self.views[m].summary_position}
+            rows = join_rows(changed_rows(views, changed),
+                             summary_rows(views, summarised | self._unsummarised))
+            await upsert_rows(conn, checkpoint.generation, position, rows)
             await write_checkpoint(conn, checkpoint.generation, views["members"])
         self.views = views  # only once committed
+        self._unsummarised = set()
         return len(pending)
 
     async def _pending(self, checkpoint: Checkpoint, envelopes: list[Envelope]) -> list[Envelope]:

@@ -1,8 +1,10 @@
 """Publishing views over NATS: a JetStream KV bucket per read model (one key per entity plus
-``summary``) and a ``ViewChanged`` message on ``govledger.<ward>.views.<model>``.
+``summary``) and a ``ViewChanged`` message on ``govledger.<ward>.views.<model>`` naming every
+key put, ``summary`` included whenever the summary changed.
 
-What to publish is read back from PostgreSQL (rows written after ``published_position``),
-so a process that died between commit and publish leaves nothing unpublished: whoever
+What to publish is read back from PostgreSQL (rows written after ``published_position``,
+summaries included), so a process that died between commit and publish leaves nothing
+unpublished, and a summary in a bucket is the very JSON the API serves: whoever
 takes the projector lock next publishes it. Values are deterministic folds of the log, so
 publishing a value twice is harmless; publishing under the projector lock keeps an older
 value from overwriting a newer one.
@@ -12,8 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping
-from typing import Any
 
 import msgspec
 from nats.js import JetStreamContext
@@ -23,9 +23,15 @@ from nats.js.kv import KeyValue
 
 from govledger_contracts.subjects import view_subject
 from govledger_contracts.views import SUMMARY_KEY, ViewChanged, kv_bucket
-from govledger_projector.projections import PROJECTIONS, View
+from govledger_projector.projections import PROJECTIONS
 from govledger_projector.settings import Settings
-from govledger_projector.store import Checkpoint, Conn, mark_published, rows_since
+from govledger_projector.store import (
+    SUMMARY_ROWS,
+    Checkpoint,
+    Conn,
+    mark_published,
+    rows_since,
+)
 
 _ENCODE = msgspec.json.Encoder().encode
 
@@ -69,27 +75,32 @@ class ViewPublisher:
             except BadRequestError:
                 return await self._js.key_value(name)
 
-    async def publish_pending(self, conn: Conn, checkpoint: Checkpoint,
-                              views: Mapping[str, View[Any]]) -> int:
-        """Publish rows written since the last publish; the caller holds the projector lock
-        and ``views`` are at ``checkpoint``. Returns the number of entities published."""
+    async def publish_pending(self, conn: Conn, checkpoint: Checkpoint) -> int:
+        """Publish rows written since the last publish; the caller holds the projector lock.
+        Returns the number of rows (entities and summaries) published."""
         if checkpoint.published_position >= checkpoint.position:
             return 0
         rows = await rows_since(conn, checkpoint.generation, checkpoint.published_position)
         by_model: dict[str, list[tuple[str, str]]] = {}
+        summaries: dict[str, str] = {}
         for row in rows:
-            by_model.setdefault(row["model"], []).append((row["key"], row["doc"]))
-        for model, entries in by_model.items():
-            await self._publish_model(model, entries, checkpoint, views[model])
+            if row["model"] == SUMMARY_ROWS:
+                summaries[row["key"]] = row["doc"]
+            else:
+                by_model.setdefault(row["model"], []).append((row["key"], row["doc"]))
+        for model in PROJECTIONS:
+            if model in by_model or model in summaries:
+                await self._publish_model(model, by_model.get(model, []),
+                                          summaries.get(model), checkpoint)
         await mark_published(conn, checkpoint.position)
         return len(rows)
 
     async def _publish_model(self, model: str, entries: list[tuple[str, str]],
-                             checkpoint: Checkpoint, view: View[Any]) -> None:
+                             summary: str | None, checkpoint: Checkpoint) -> None:
         bucket = self._buckets[model]
-        summary = _ENCODE(PROJECTIONS[model].summarize(view))
-        await asyncio.gather(*(bucket.put(key, doc.encode()) for key, doc in entries),
-                             bucket.put(SUMMARY_KEY, summary))
+        if summary is not None:
+            entries = [*entries, (SUMMARY_KEY, summary)]
+        await asyncio.gather(*(bucket.put(key, doc.encode()) for key, doc in entries))
         message = ViewChanged(
             ward=self._settings.ward, model=model, bucket=bucket._name,
             position=checkpoint.position, hash=checkpoint.hash,

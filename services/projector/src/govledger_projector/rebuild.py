@@ -26,7 +26,9 @@ from govledger_projector.source import read_range, stream_last_seq
 from govledger_projector.store import (
     Conn,
     changed_rows,
+    join_rows,
     read_checkpoint,
+    summary_rows,
     upsert_rows,
     views_table,
     write_checkpoint,
@@ -63,13 +65,15 @@ async def _fold_up_to(js: JetStreamContext, stream: str, views: Views, end: int,
 
 
 async def _write_all(conn: Conn, generation: int, views: Views) -> int:
+    """Every entity and every summary; returns the number of entities."""
     everything = {m: frozenset(v.entities) for m, v in views.items()}
-    rows = changed_rows(views, everything)
+    entities = changed_rows(views, everything)
+    rows = join_rows(entities, summary_rows(views, views))
     for start in range(0, len(rows[0]), 5000):
         chunk = (rows[0][start:start + 5000], rows[1][start:start + 5000],
                  rows[2][start:start + 5000])
         await upsert_rows(conn, generation, views["members"].position, chunk)
-    return len(rows[0])
+    return len(entities[0])
 
 
 async def _switch(conn: Conn, js: JetStreamContext, settings: Settings, views: Views,

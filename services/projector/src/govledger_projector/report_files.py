@@ -8,17 +8,23 @@ from pathlib import Path
 import asyncpg
 
 from govledger_contracts.subjects import DEFAULT_WARD
-from govledger_projector.reports import build_report, render_html, report_csvs, report_json
+from govledger_projector.reports import (
+    build_report,
+    file_stem,
+    open_data_files,
+    render_html,
+    report_csvs,
+    report_json,
+)
 from govledger_projector.reports.model import Report
 from govledger_projector.settings import Settings
 from govledger_projector.store import Conn, fetch_views
 
 
-def file_names(year: int, report: Report) -> dict[str, str]:
-    """Open-data name → file name, as the HTML page links them (side by side)."""
-    names = {f"govledger-report-{year}.json": f"govledger-report-{year}.json"}
-    names.update({csv: f"govledger-report-{year}-{csv}" for csv in report_csvs(report)})
-    return names
+def page_links(report: Report) -> dict[str, str]:
+    """The open-data files the page lists, name → relative href (the file name itself):
+    the same page served at ``/v1/reports/<year>`` and saved next to these files."""
+    return {name: name for name in open_data_files(report)}
 
 
 async def report_from(conn: Conn, year: int, ward: str) -> Report:
@@ -44,16 +50,17 @@ async def write_report(source: Settings | asyncpg.Pool, year: int, out_dir: Path
 
 
 def save_report(report: Report, out_dir: Path) -> list[Path]:
-    """The files of one report, written side by side (blocking file I/O)."""
-    year = report.year
+    """The files of one report, written side by side (blocking file I/O): the page exactly
+    as the projector serves it by default, and the open data it links."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    links = file_names(year, report)
-    written = [out_dir / f"govledger-report-{year}.html"]
-    written[0].write_text(render_html(report, links), encoding="utf-8")
-    (out_dir / f"govledger-report-{year}.json").write_bytes(report_json(report))
-    written.append(out_dir / f"govledger-report-{year}.json")
-    for name, text in report_csvs(report).items():
-        path = out_dir / links[name]
-        path.write_text(text, encoding="utf-8")
+    written = [out_dir / f"{file_stem(report.year)}.html"]
+    written[0].write_text(render_html(report, page_links(report)), encoding="utf-8")
+    csvs = report_csvs(report)
+    for name, holds in open_data_files(report).items():
+        path = out_dir / name
+        if holds == "json":
+            path.write_bytes(report_json(report))
+        else:
+            path.write_text(csvs[holds], encoding="utf-8", newline="")  # keeps CRLF
         written.append(path)
     return written

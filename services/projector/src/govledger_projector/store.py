@@ -2,6 +2,10 @@
 
 Callers pass a connection inside their own transaction: the consumer writes view rows and
 the checkpoint in one transaction, which is what makes redelivery harmless.
+
+Each model's summary is a row too (model ``summary``, key = the model's name), written in the
+same transaction whenever the summary's inputs change: the publisher puts exactly that JSON
+under the bucket's ``summary`` key, and the API serves exactly that JSON.
 """
 
 from __future__ import annotations
@@ -21,6 +25,15 @@ Conn = asyncpg.Connection | PoolConnectionProxy
 """A connection, whether or not it came from a pool."""
 _ENCODE = msgspec.json.Encoder().encode
 _DECODERS = {model: msgspec.json.Decoder(entity) for model, (entity, _) in MODELS.items()}
+SUMMARY_ROWS = "summary"
+"""The ``model`` of the rows holding the summaries (their ``key`` names the read model)."""
+
+
+class _Positioned(msgspec.Struct):
+    position: int
+
+
+_SUMMARY_POSITION = msgspec.json.Decoder(_Positioned)
 
 
 class Checkpoint(msgspec.Struct, frozen=True, kw_only=True):
@@ -56,16 +69,31 @@ async def mark_published(conn: Conn, position: int) -> None:
 
 
 async def load_views(conn: Conn, checkpoint: Checkpoint) -> Views:
-    """Every view at the checkpoint, from the rows of its generation."""
+    """Every view at the checkpoint, from the rows of its generation.
+
+    A model whose summary row is missing (views written before summaries were stored) gets
+    the checkpoint's position as its summary position; see ``missing_summaries``."""
     views = empty_views()
     entities: dict[str, dict[str, Any]] = {m: {} for m in views}
+    summary_positions: dict[str, int] = {}
     rows = await conn.fetch(f"SELECT model, key, doc::text AS doc FROM "
                             f"{views_table(checkpoint.generation)}")
     for row in rows:
         if row["model"] in entities:
             entities[row["model"]][row["key"]] = _DECODERS[row["model"]].decode(row["doc"])
+        elif row["model"] == SUMMARY_ROWS:
+            summary_positions[row["key"]] = _SUMMARY_POSITION.decode(row["doc"]).position
     return {m: View(model=m, position=checkpoint.position, hash=checkpoint.hash,
-                    as_of=checkpoint.as_of, entities=entities[m]) for m in views}
+                    as_of=checkpoint.as_of, entities=entities[m],
+                    summary_position=summary_positions.get(m, checkpoint.position))
+            for m in views}
+
+
+async def missing_summaries(conn: Conn, generation: int) -> set[str]:
+    """The read models that have no summary row in this generation yet."""
+    stored = {r["key"] for r in await conn.fetch(
+        f"SELECT key FROM {views_table(generation)} WHERE model = $1", SUMMARY_ROWS)}
+    return set(PROJECTIONS) - stored
 
 
 def changed_rows(views: Mapping[str, View[Any]], changed: Mapping[str, Iterable[str]],
@@ -79,6 +107,20 @@ def changed_rows(views: Mapping[str, View[Any]], changed: Mapping[str, Iterable[
             keys.append(key)
             docs.append(_ENCODE(entities[key]).decode())
     return models, keys, docs
+
+
+def summary_rows(views: Mapping[str, View[Any]], models: Iterable[str],
+                 ) -> tuple[list[str], list[str], list[str]]:
+    """(models, keys, JSON docs) of the summary rows of ``models``, like ``changed_rows``."""
+    names = [m for m in PROJECTIONS if m in set(models)]
+    docs = [_ENCODE(PROJECTIONS[m].summarize(views[m])).decode() for m in names]
+    return [SUMMARY_ROWS] * len(names), names, docs
+
+
+def join_rows(*parts: tuple[list[str], list[str], list[str]],
+              ) -> tuple[list[str], list[str], list[str]]:
+    return ([v for p in parts for v in p[0]], [v for p in parts for v in p[1]],
+            [v for p in parts for v in p[2]])
 
 
 async def upsert_rows(conn: Conn, generation: int, position: int,
@@ -109,8 +151,19 @@ async def fetch_entities(conn: Conn, model: str) -> tuple[Checkpoint, View[Any]]
                                 f"{views_table(checkpoint.generation)} WHERE model = $1", model)
     decoder = _DECODERS[model]
     view = View(model=model, position=checkpoint.position, hash=checkpoint.hash,
-                as_of=checkpoint.as_of, entities={r["key"]: decoder.decode(r["doc"]) for r in rows})
+                as_of=checkpoint.as_of, entities={r["key"]: decoder.decode(r["doc"]) for r in rows},
+                summary_position=checkpoint.position)
     return checkpoint, view
+
+
+async def fetch_summary(conn: Conn, model: str) -> str | None:
+    """The model's summary JSON as stored (and published to its bucket), if stored yet."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        checkpoint = await read_checkpoint(conn)
+        doc: str | None = await conn.fetchval(
+            f"SELECT doc::text FROM {views_table(checkpoint.generation)}"
+            " WHERE model = $1 AND key = $2", SUMMARY_ROWS, model)
+    return doc
 
 
 async def fetch_views(conn: Conn) -> tuple[Checkpoint, Views]:
@@ -121,6 +174,7 @@ async def fetch_views(conn: Conn) -> tuple[Checkpoint, Views]:
     return checkpoint, views
 
 
-__all__ = ["PROJECTIONS", "Checkpoint", "Conn", "changed_rows", "fetch_entities", "fetch_views",
-           "load_views", "mark_published", "read_checkpoint", "rows_since", "upsert_rows",
+__all__ = ["PROJECTIONS", "SUMMARY_ROWS", "Checkpoint", "Conn", "changed_rows", "fetch_entities",
+           "fetch_summary", "fetch_views", "join_rows", "load_views", "mark_published",
+           "missing_summaries", "read_checkpoint", "rows_since", "summary_rows", "upsert_rows",
            "views_table", "write_checkpoint"]

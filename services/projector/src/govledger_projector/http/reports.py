@@ -1,17 +1,35 @@
-"""The transparency report over HTTP: HTML page, JSON and a CSV per table."""
+"""The transparency report over HTTP: HTML page, JSON and a CSV per table.
+
+The page at ``/v1/reports/<year>`` links its open data by the file names ``govledger report``
+writes (``govledger-report-<year>.json``, ``govledger-report-<year>-<table>.csv``), relative,
+and those names are served here too: the page works served, saved with curl next to the
+files the CLI wrote, or written by the CLI (the same bytes).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any, Literal
 
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 
-from govledger_projector.report_files import report_from
-from govledger_projector.reports import Report, render_html, report_csvs, report_json
+from govledger_projector.report_files import page_links, report_from
+from govledger_projector.reports import (
+    Report,
+    file_stem,
+    render_html,
+    report_csvs,
+    report_json,
+)
 
 Req = Request[Any, Any, Any]
+# Media types name no charset: Litestar appends "; charset=utf-8" to every text/* type.
+_NAME = re.compile(r"(?:govledger-report-)?(?P<year>\d{4})"
+                   r"(?:\.(?P<suffix>html|json)|-(?P<table>[a-z_]+\.csv))?")
+LANG = ("`ko` or `en`: the page in that language only, `<html lang>` set to it; without it "
+        "(the default) Korean first with English beside it")
 
 
 async def _report(request: Req, year: int) -> Report:
@@ -21,34 +39,40 @@ async def _report(request: Req, year: int) -> Report:
         return await report_from(conn, year, request.app.state.settings.ward)
 
 
-def _links(report: Report) -> dict[str, str]:
-    year = report.year
-    links = {f"{year}.json": f"/v1/reports/{year}.json"}
-    links.update({name: f"/v1/reports/{year}/{name}" for name in report_csvs(report)})
-    return links
+def _csv(report: Report, table: str) -> Response[str]:
+    csvs = report_csvs(report)
+    if table not in csvs:
+        raise NotFoundException(f"no table {table!r}; one of {', '.join(csvs)}")
+    filename = f"{file_stem(report.year)}-{table}"
+    return Response(csvs[table], media_type="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @get("/v1/reports/{name:str}", summary="The year's transparency report: `2023` (HTML, Korean "
-     "first) or `2023.json` (open data)", tags=["reports"])
-async def report(request: Req, name: FromPath[str]) -> Response[Any]:
-    year_text, _, suffix = name.partition(".")
-    if not year_text.isdigit() or suffix not in ("", "json", "html"):
+     "first, English beside it) or `2023.json`; also by the file names `govledger report` "
+     "writes (`govledger-report-2023.html`, `.json`, `-council.csv`…), as the page links "
+     "them", tags=["reports"])
+async def report(
+    request: Req, name: FromPath[str],
+    lang: Annotated[Literal["ko", "en"] | None, QueryParameter(description=LANG)] = None,
+) -> Response[Any]:
+    match = _NAME.fullmatch(name)
+    if match is None:
         raise NotFoundException(f"no report {name!r}; try /v1/reports/2023 or 2023.json")
-    built = await _report(request, int(year_text))
-    if suffix == "json":
+    built = await _report(request, int(match["year"]))
+    if match["table"]:
+        return _csv(built, match["table"])
+    if match["suffix"] == "json":
         return Response(report_json(built), media_type="application/json")
-    return Response(render_html(built, _links(built)), media_type="text/html; charset=utf-8")
+    return Response(render_html(built, page_links(built), lang), media_type="text/html",
+                    headers={"Content-Language": lang or "ko, en"})
 
 
 @get("/v1/reports/{year:int}/{table:str}", summary="One table of the report as CSV, "
      "e.g. `/v1/reports/2023/turnout.csv`", tags=["reports"])
 async def report_table(request: Req, year: FromPath[int],
                        table: FromPath[str]) -> Response[str]:
-    csvs = report_csvs(await _report(request, year))
-    if table not in csvs:
-        raise NotFoundException(f"no table {table!r}; one of {', '.join(csvs)}")
-    return Response(csvs[table], media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{year}-{table}"'})
+    return _csv(await _report(request, year), table)
 
 
 ROUTES = [report, report_table]

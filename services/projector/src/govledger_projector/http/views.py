@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
@@ -14,7 +15,7 @@ from govledger_projector.projections import PROJECTIONS, View, as_of
 from govledger_projector.projections.agenda import provenance
 from govledger_projector.queries import SPECIAL, Page, check_filters, page, select
 from govledger_projector.source import read_range, stream_last_seq
-from govledger_projector.store import fetch_entities
+from govledger_projector.store import fetch_entities, fetch_summary
 
 Req = Request[Any, Any, Any]
 MODEL_DOC = "One of: " + ", ".join(MODELS)
@@ -74,10 +75,18 @@ async def list_view(
 
 
 @get("/v1/views/{model:str}/summary", summary="A read model's summary (the KV `summary` key)",
-     tags=["views"])
+     tags=["views"], description="The same JSON as the bucket's `summary` key. Its `position` "
+     "is the ledger position of the last event that changed the summary's inputs (an entity "
+     "of the model; for `members` also a new latest day), not the head: compare `/lag`.")
 async def view_summary(request: Req, model: FromPath[str],
                        as_of_position: Annotated[int | None, QueryParameter(ge=0)] = None) -> Any:
-    view = await _view(request, _model(model), as_of_position)
+    _model(model)
+    if as_of_position is None:
+        async with request.app.state.pool.acquire() as conn:
+            stored = await fetch_summary(conn, model)
+        if stored is not None:  # exactly what was published to the bucket
+            return msgspec.json.decode(stored, type=MODELS[model][1])
+    view = await _view(request, model, as_of_position)
     return PROJECTIONS[model].summarize(view)
 
 

@@ -158,7 +158,7 @@ def summarize(view: View[Any]) -> AgendaSummary:
         merged_into=sum(1 for a in agendas if a.closed == "merged_into"),
         withdrawn=sum(1 for a in agendas if a.closed == "withdrawn"),
         fused=sum(1 for a in agendas if a.merge is not None), stages=stages,
-        position=view.position)
+        position=view.summary_position)
 
 
 PROJECTION = Projection(model=MODEL, entity=Agenda, evolve=evolve, summarize=summarize)

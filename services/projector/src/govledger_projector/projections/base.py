@@ -51,6 +51,11 @@ class View(msgspec.Struct, Generic[E], frozen=True, kw_only=True):
     as_of: dt.datetime | None = None
     """The latest ``occurred_at`` among the events applied (the ledger's own clock)."""
     entities: dict[str, E] = {}
+    summary_position: int = 0
+    """The position of the last event that changed what the summary is computed from: an
+    entity of this model, or (for a summary of the latest day) the latest Seoul day. This,
+    not ``position``, is the summary's ``position``, so the summary changes exactly when
+    its inputs do, whatever the batching, and a fold as of any position agrees with it."""
 
 
 Evolve = Callable[[Mapping[str, Any], Entry], dict[str, Any]]
@@ -63,6 +68,8 @@ class Projection:
     entity: type[msgspec.Struct]
     evolve: Evolve
     summarize: Summarize
+    dated: bool = False
+    """The summary depends on the latest Seoul day (``as_of``) as well as on the entities."""
 
 
 def seoul_day(at: dt.datetime) -> dt.date:
@@ -79,17 +86,25 @@ def fold_entries(view: View[E], projection: Projection,
     entities: dict[str, E] = dict(view.entities)
     changed: set[str] = set()
     position, hash_, as_of = view.position, view.hash, view.as_of
+    summary_position = view.summary_position
     for entry in entries:
         env = entry.envelope
         if env.position <= position:
             continue  # already reflected: redelivery changes nothing
         if entry.event is not None:
             delta = projection.evolve(entities, entry)
-            entities.update(delta)
-            changed.update(delta)
+            if delta:
+                entities.update(delta)
+                changed.update(delta)
+                summary_position = env.position
         position, hash_ = env.position, env.hash
-        as_of = env.occurred_at if as_of is None else max(as_of, env.occurred_at)
-    new = View(model=view.model, position=position, hash=hash_, as_of=as_of, entities=entities)
+        if as_of is None or env.occurred_at > as_of:
+            if projection.dated and (as_of is None
+                                     or seoul_day(env.occurred_at) != seoul_day(as_of)):
+                summary_position = env.position  # a new latest day
+            as_of = env.occurred_at
+    new = View(model=view.model, position=position, hash=hash_, as_of=as_of, entities=entities,
+               summary_position=summary_position)
     return new, frozenset(changed)
 
 

@@ -57,7 +57,7 @@ def period_averages(cards: Iterable[Scorecard]) -> tuple[PeriodAverage, ...]:
 def summarize(view: View[Any]) -> EvaluationSummary:
     cards: list[Scorecard] = list(view.entities.values())
     return EvaluationSummary(total=len(cards), periods=period_averages(cards),
-                             position=view.position)
+                             position=view.summary_position)
 
 
 PROJECTION = Projection(model=MODEL, entity=Scorecard, evolve=evolve, summarize=summarize)

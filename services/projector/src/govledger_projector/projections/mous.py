@@ -104,7 +104,8 @@ def summarize(view: View[Any]) -> MouSummary:
     return MouSummary(total=len(mous), signed=count("signed"), in_execution=count("in_execution"),
                       terminated=count("terminated"), goals_pending=goals_in("pending"),
                       goals_attained=goals_in("attained"),
-                      goals_not_attained=goals_in("not_attained"), position=view.position)
+                      goals_not_attained=goals_in("not_attained"),
+                      position=view.summary_position)
 
 
 PROJECTION = Projection(model=MODEL, entity=Mou, evolve=evolve, summarize=summarize)

@@ -92,11 +92,13 @@ def expiring(members: Iterable[Member], day: dt.date,
 def summarize(view: View[Any]) -> RosterSummary:
     members: list[Member] = list(view.entities.values())
     if view.as_of is None:
-        return RosterSummary(on=None, bodies=(), expiring=(), position=view.position)
+        return RosterSummary(on=None, bodies=(), expiring=(),
+                             position=view.summary_position)
     day = seoul_day(view.as_of)
     return RosterSummary(on=day, bodies=counts_on(members, day),
                          expiring=tuple(m.key for m in expiring(members, day)),
-                         position=view.position)
+                         position=view.summary_position)
 
 
-PROJECTION = Projection(model=MODEL, entity=Member, evolve=evolve, summarize=summarize)
+PROJECTION = Projection(model=MODEL, entity=Member, evolve=evolve, summarize=summarize,
+                        dated=True)

@@ -33,6 +33,9 @@ from govledger_contracts.views.statistics import StatisticsSummary, YearStatisti
 from govledger_projector.projections.base import Entry, Projection, View, seoul_day
 
 MODEL = "statistics"
+COUNCIL = "council"
+ASSIGNED = "council_member"
+"""The route of a council member assigned to a subcommittee (a second seat, not a new member)."""
 COUNTERS: dict[type[Event], str] = {
     MemberAppointed: "appointments", TermRenewed: "renewals", TermEnded: "seats_ended",
     AgendaProposed: "agendas_proposed", AgendaDeliberated: "agenda_deliberations",
@@ -61,13 +64,19 @@ def evolve(years: Mapping[str, YearStatistics], entry: Entry) -> dict[str, YearS
         changes[counter] = getattr(stats, counter) + 1
     if isinstance(entry.event, VoteClosed):
         changes["turnout"] = stats.turnout + entry.event.turnout
+    if isinstance(entry.event, MemberAppointed):
+        if entry.event.body == COUNCIL:
+            changes["council_appointments"] = stats.council_appointments + 1
+        elif entry.event.route == ASSIGNED:
+            changes["subcommittee_assignments"] = stats.subcommittee_assignments + 1
     return {key: msgspec.structs.replace(stats, **changes)}
 
 
 def summarize(view: View[Any]) -> StatisticsSummary:
     stats: list[YearStatistics] = list(view.entities.values())
     return StatisticsSummary(years=tuple(sorted(s.year for s in stats)),
-                             events=sum(s.events for s in stats), position=view.position)
+                             events=sum(s.events for s in stats),
+                             position=view.summary_position)
 
 
 PROJECTION = Projection(model=MODEL, entity=YearStatistics, evolve=evolve,

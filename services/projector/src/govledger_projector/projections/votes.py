@@ -65,7 +65,7 @@ def summarize(view: View[Any]) -> VotesSummary:
     return VotesSummary(
         open=sum(1 for v in votes.values() if v.status == "open"),
         closed=sum(1 for v in votes.values() if v.status == "closed"),
-        turnout_by_year=turnout_by_year(votes), position=view.position)
+        turnout_by_year=turnout_by_year(votes), position=view.summary_position)
 
 
 PROJECTION = Projection(model=MODEL, entity=VoteResult, evolve=evolve, summarize=summarize)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from govledger_projector.reports.html import render_html
 from govledger_projector.reports.model import Head, Report, Table, build_report
-from govledger_projector.reports.opendata import report_csvs, report_document, report_json
+from govledger_projector.reports.opendata import (
+    file_stem,
+    open_data_files,
+    report_csvs,
+    report_document,
+    report_json,
+)
 
-__all__ = ["Head", "Report", "Table", "build_report", "render_html", "report_csvs",
-           "report_document", "report_json"]
+__all__ = ["Head", "Report", "Table", "build_report", "file_stem", "open_data_files",
+           "render_html", "report_csvs", "report_document", "report_json"]

@@ -9,15 +9,23 @@ BAR = "#1f5fa8"
 ALT = "#c4512c"
 
 
-def bar_chart(bars: Sequence[tuple[str, float]], *, label_ko: str, label_en: str,
-              unit: str = "", width: int = 560) -> str:
-    """Horizontal bars with their values written out; the label is the SVG's accessible name."""
-    row, left, top = 28, 150, 8
+def text_width(text: str, size: int = 13) -> int:
+    """A generous estimate of a label's width in pixels (Hangul is about a square)."""
+    return round(sum(size if ord(c) > 0x2E7F else size * 0.62 for c in text))
+
+
+def bar_chart(bars: Sequence[tuple[str, float]], *, title: str, unit: str = "",
+              width: int = 560) -> str:
+    """Horizontal bars with their values written out; ``title`` is the SVG's accessible name.
+    The label column is as wide as the longest label (two languages need more room)."""
+    row, top = 28, 8
+    left = max(150, 16 + max((text_width(name) for name, _ in bars), default=0))
+    width = max(width, left + 360)
     height = top * 2 + row * max(1, len(bars))
     peak = max((v for _, v in bars), default=0) or 1
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
              f'height="{height}" viewBox="0 0 {width} {height}" class="chart">',
-             f'<title>{escape(label_ko)} / {escape(label_en)}</title>']
+             f"<title>{escape(title)}</title>"]
     span = width - left - 90
     for n, (name, value) in enumerate(bars):
         y = top + n * row
@@ -33,17 +41,19 @@ def bar_chart(bars: Sequence[tuple[str, float]], *, label_ko: str, label_en: str
     return "".join(parts)
 
 
-def share_bar(private: int, public: int, *, width: int = 560) -> str:
-    """One stacked bar: private (민간) against public (공공) seats."""
+def share_bar(private: int, public: int, *, width: int = 560,
+              labels: tuple[str, str] = ("민간 private", "공공 public")) -> str:
+    """One stacked bar: private (민간) against public (공공) seats, ``labels`` naming them."""
     total = private + public or 1
     split = round(width * private / total)
     pct = 100 * private / total
+    private_label, public_label = (escape(label) for label in labels)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="46" '
-        f'viewBox="0 0 {width} 46" class="chart"><title>민간 {private} / 공공 {public} '
-        f"(private {pct:.1f}%)</title>"
+        f'viewBox="0 0 {width} 46" class="chart"><title>{private_label} {private} / '
+        f"{public_label} {public} ({pct:.1f}%)</title>"
         f'<rect x="0" y="0" width="{split}" height="24" fill="{BAR}"/>'
         f'<rect x="{split}" y="0" width="{width - split}" height="24" fill="{ALT}"/>'
-        f'<text x="4" y="40" font-size="13">민간 private {private} ({pct:.1f}%)</text>'
+        f'<text x="4" y="40" font-size="13">{private_label} {private} ({pct:.1f}%)</text>'
         f'<text x="{width - 4}" y="40" font-size="13" text-anchor="end">'
-        f"공공 public {public}</text></svg>")
+        f"{public_label} {public}</text></svg>")

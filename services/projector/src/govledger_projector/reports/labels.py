@@ -44,7 +44,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "goal_average": ("목표 평균", "Goal average"),
     "private_role_score": ("민간 역할", "Private role"),
     "public_role_score": ("행정 역할", "Public role"), "occurred_at": ("일시", "When"),
-    "appointments": ("위촉", "Appointments"), "seats_ended": ("퇴임", "Seats ended"),
+    "council_appointments": ("협치회의 위원 위촉", "Council members appointed"),
+    "subcommittee_assignments": ("분과 배정(협치위원)", "Subcommittee assignments"),
+    "appointments": ("위촉·배정 계(모든 기구)", "Seats filled, all bodies"),
+    "seats_ended": ("퇴임(모든 기구)", "Seats ended, all bodies"),
     "agendas_proposed": ("의제 제안", "Agendas proposed"),
     "agenda_deliberations": ("의제 숙의", "Deliberations"), "merges": ("의제 융합", "Merges"),
     "agendas_withdrawn": ("의제 철회", "Withdrawn"), "votes_opened": ("투표 개시", "Votes opened"),
@@ -64,6 +67,81 @@ STAGES: dict[str, tuple[str, str]] = {
     "in_execution": ("실행", "In execution"), "evaluated": ("평가", "Evaluated"),
 }
 
+SECTORS: dict[str, tuple[str, str]] = {"private": ("민간", "Private"), "public": ("공공", "Public")}
+
+ROUTES: dict[str, tuple[str, str]] = {
+    "recommendation": ("추천", "Recommended"), "open_recruitment": ("공개모집", "Open recruitment"),
+    "centre_head": ("중간지원조직 센터장", "Centre head"), "assembly": ("구의회", "Ward assembly"),
+    "ex_officio": ("당연직", "Ex officio"),
+    "council_member": ("협치위원 분과 배정", "Council member assigned"),
+    "council_leadership": ("의장단", "Council leadership"),
+    "subcommittee_head": ("분과장", "Subcommittee head"),
+    "department_recommendation": ("부서 추천", "Department nominee"),
+}
+"""Council routes (§2), a council member's subcommittee seat, and the advisory routes (§6.2)."""
+
+CENTRES: dict[str, tuple[str, str]] = {
+    "welfare": ("복지", "Welfare"), "youth": ("청년", "Youth"), "sharing": ("공유", "Sharing"),
+    "village": ("마을", "Village community"), "self_governance": ("자치", "Self-governance"),
+    "volunteering": ("자원봉사", "Volunteering"),
+    "social_economy": ("사회적경제", "Social economy"),
+}
+"""The 7 intermediary-support centres (중간지원조직, §2) whose heads sit on the council."""
+
+END_CAUSES: dict[str, tuple[str, str]] = {
+    "resigned": ("사임", "Resigned"), "dismissed": ("해촉", "Dismissed"),
+    "expired": ("임기만료", "Term expired"), "other": ("기타", "Other"),
+}
+
+CHANNELS: dict[str, tuple[str, str]] = {
+    "resident_forum": ("주민 공론장", "Residents' forum"),
+    "small_forum": ("소규모 공론장", "Small forum"),
+    "working_group": ("워킹그룹", "Working group"), "workshop": ("워크숍", "Workshop"),
+    "department": ("부서 제안", "Department"), "online": ("온라인 제안", "Online"),
+    "open_subcommittee": ("열린분과", "Open subcommittee"),
+    "fusion_coordination": ("의제융합·조정회의", "Fusion & coordination meeting"),
+}
+"""How an agenda came to the board (a fused agenda: the fusion meeting)."""
+
+CLOSED: dict[str, tuple[str, str]] = {
+    "merged_into": ("융합되어 종결", "Merged into another"), "withdrawn": ("철회", "Withdrawn"),
+}
+
+ROLES: dict[str, tuple[str, str]] = {
+    "secretariat": ("민관협력추진단", "Secretariat"), "council_chair": ("의장단", "Council chair"),
+    "department_officer": ("부서", "Department officer"),
+    "working_group": ("워킹그룹", "Working group"),
+    "vote_gateway": ("투표 게이트웨이", "Vote gateway"),
+    "auditor": ("감사", "Auditor"), "admin": ("관리자", "Administrator"),
+    "resident": ("주민", "Resident"),
+}
+
+STATUSES: dict[str, tuple[str, str]] = {
+    "signed": ("체결", "Signed"), "in_execution": ("실행 중", "In execution"),
+    "terminated": ("해지", "Terminated"),
+    "pending": ("평가 전", "Pending"), "attained": ("달성", "Attained"),
+    "not_attained": ("미달성", "Not attained"),
+}
+"""An MOU's status and a staged goal's status (attained: latest score ≥ 80)."""
+
+EVALUATION_KINDS: dict[str, tuple[str, str]] = {
+    "self": ("자체평가", "Self-evaluation"), "monitoring": ("모니터링", "Monitoring"),
+    "midterm": ("중간평가", "Midterm evaluation"), "final": ("최종평가", "Final evaluation"),
+    "annual": ("연간 성과평가", "Annual review"),
+}
+
+HALVES: dict[str, tuple[str, str]] = {
+    "0": ("연간", "Whole year"), "1": ("상반기", "First half"), "2": ("하반기", "Second half"),
+}
+
+VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "sector": SECTORS, "route": ROUTES, "centre": CENTRES, "end_cause": END_CAUSES,
+    "channel": CHANNELS, "stage": STAGES, "closed": CLOSED, "actor_role": ROLES,
+    "status": STATUSES, "kind": EVALUATION_KINDS, "half": HALVES,
+}
+"""Column → code → (Korean, English): every enumerated value the report shows. The open
+data (CSV, JSON) keeps the codes; a code without a label is shown as it is."""
+
 PHRASES: dict[str, tuple[str, str]] = {
     "no_records": ("해당 연도 기록이 없습니다.", "No records this year."),
     "rebuild": ("이 보고서는 다음 원장 위치까지의 사건으로 만들었습니다. 원장을 처음부터 다시 "
@@ -73,4 +151,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "times": ("시각은 서울 시간(KST)입니다. 원장에는 UTC로 저장됩니다.",
               "Times are Seoul time (KST); the ledger stores UTC."),
     "open_data": ("공공데이터(CSV·JSON)", "Open data (CSV, JSON)"),
+    "seats_filled": ("위촉·배정 계는 협치회의 위원 위촉, 협치위원의 분과 배정, 열린분과원·"
+                     "지역협력분과·협치자문단 위촉을 모두 셉니다. 한 사람이 여러 좌석을 가질 수 "
+                     "있습니다.",
+                     "Seats filled counts council appointments, council members' subcommittee "
+                     "assignments, and open subcommittee, regional and advisory members "
+                     "appointed: one person may hold several seats."),
 }

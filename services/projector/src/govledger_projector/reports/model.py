@@ -150,8 +150,13 @@ def evaluation_table(cards: list[Scorecard]) -> Table:
                    for c in sorted(cards, key=lambda c: (c.project_id, c.half, c.kind))))
 
 
+STATISTICS_FIRST = ("year", "council_appointments", "subcommittee_assignments", "appointments")
+"""Who joined the council, then the other seats, before every other count."""
+
+
 def statistics_table(stats: list[YearStatistics], year: int) -> Table:
-    fields = tuple(f for f in YearStatistics.__struct_fields__ if f != "key")
+    fields = STATISTICS_FIRST + tuple(f for f in YearStatistics.__struct_fields__
+                                      if f != "key" and f not in STATISTICS_FIRST)
     rows = tuple(tuple(getattr(s, f) for f in fields)
                  for s in sorted(stats, key=lambda s: s.year) if s.year <= year)
     return Table(name="statistics", columns=fields, rows=rows)

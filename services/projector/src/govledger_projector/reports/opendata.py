@@ -24,6 +24,20 @@ def report_csvs(report: Report) -> dict[str, str]:
     return {f"{t.name}.csv": table_csv(t) for t in report.tables}
 
 
+def file_stem(year: int) -> str:
+    return f"govledger-report-{year}"
+
+
+def open_data_files(report: Report) -> dict[str, str]:
+    """File name → what it holds (``json`` or a table's CSV name), as ``govledger report``
+    writes them side by side and the projector serves them next to the page. The page links
+    these names relatively, so its links work served and saved next to the files alike."""
+    stem = file_stem(report.year)
+    files = {f"{stem}.json": "json"}
+    files.update({f"{stem}-{csv}": csv for csv in report_csvs(report)})
+    return files
+
+
 def report_document(report: Report) -> dict[str, object]:
     """The report as JSON builtins: tables as lists of objects keyed by column."""
     return {
