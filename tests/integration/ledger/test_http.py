@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from litestar.testing import AsyncTestClient
 
 from govledger_contracts.commands import ProposeAgenda
@@ -185,4 +186,24 @@ async def test_a_time_outside_the_utc_calendar_is_a_422_not_a_500(
         "a-1", occurred_at="0001-01-01T00:00:00+01:00"))
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
+    assert await head(client) == 0
+
+
+EMPTY_LISTS = [
+    ("RecordDeliberation", "agenda_ids", "deliberation.no_agenda"),
+    ("MergeAgendas", "source_ids", "merge.too_few_sources"),
+    ("OpenVote", "candidate_ids", "vote.too_few_candidates"),
+]
+
+
+@pytest.mark.parametrize(("command", "field", "code"), EMPTY_LISTS)
+async def test_a_command_naming_an_empty_list_of_streams_is_refused_and_writes_nothing(
+    client: Client, token: Headers, command: str, field: str, code: str,
+) -> None:
+    handler = next(h for h in HANDLERS.values() if h.command.__name__ == command)
+    body = {**handler.example, field: []}
+    response = await client.post(handler.path, json=body, headers=token("admin"))
+    problem = response.json()
+    assert response.status_code == 422, response.text
+    assert (problem["code"], problem["field"]) == (code, field)
     assert await head(client) == 0
