@@ -27,7 +27,8 @@ from govledger_ledger.adapters.postgres_store import PostgresEventStore
 from govledger_ledger.http.problems import problem
 from govledger_ledger.http.security import require_reader
 
-NOTE_MEDIA_TYPE = "text/plain; charset=utf-8"
+NOTE_MEDIA_TYPE = "text/plain"
+"""Litestar adds ``; charset=utf-8`` to every ``text/*`` type itself (the response encoding)."""
 
 
 class InclusionProof(msgspec.Struct, frozen=True, kw_only=True):

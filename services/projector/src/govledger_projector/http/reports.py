@@ -12,6 +12,7 @@ from govledger_projector.report_files import report_from
 from govledger_projector.reports import Report, render_html, report_csvs, report_json
 
 Req = Request[Any, Any, Any]
+# Media types name no charset: Litestar appends "; charset=utf-8" to every text/* type.
 
 
 async def _report(request: Req, year: int) -> Report:
@@ -37,7 +38,7 @@ async def report(request: Req, name: FromPath[str]) -> Response[Any]:
     built = await _report(request, int(year_text))
     if suffix == "json":
         return Response(report_json(built), media_type="application/json")
-    return Response(render_html(built, _links(built)), media_type="text/html; charset=utf-8")
+    return Response(render_html(built, _links(built)), media_type="text/html")
 
 
 @get("/v1/reports/{year:int}/{table:str}", summary="One table of the report as CSV, "
@@ -47,7 +48,7 @@ async def report_table(request: Req, year: FromPath[int],
     csvs = report_csvs(await _report(request, year))
     if table not in csvs:
         raise NotFoundException(f"no table {table!r}; one of {', '.join(csvs)}")
-    return Response(csvs[table], media_type="text/csv; charset=utf-8",
+    return Response(csvs[table], media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{year}-{table}"'})
 
 
