@@ -207,3 +207,29 @@ async def test_a_command_naming_an_empty_list_of_streams_is_refused_and_writes_n
     assert response.status_code == 422, response.text
     assert (problem["code"], problem["field"]) == (code, field)
     assert await head(client) == 0
+
+
+async def _first_live_position(http: httpx.AsyncClient, url: str,
+                               headers: dict[str, str]) -> int:
+    async with http.stream("GET", url, headers=headers) as response:
+        assert response.status_code == 200
+        async for line in response.aiter_lines():
+            if line.startswith("id:"):
+                return int(line[3:])
+    raise AssertionError("the stream ended without an event")
+
+
+async def test_a_reconnect_resumes_from_last_event_id_even_when_the_url_says_after(
+    live_server: str, token: Headers,
+) -> None:
+    async with httpx.AsyncClient(base_url=live_server, timeout=20) as http:
+        for i in range(3):
+            await http.post(PROPOSE.path, json=proposal(f"a-{i}"), headers=token())
+        url = "/v1/events/live?after=0"
+        assert await _first_live_position(http, url, {}) == 1
+        assert await _first_live_position(http, url, {"Last-Event-ID": "2"}) == 3
+        assert await _first_live_position(http, "/v1/events/live",
+                                          {"Last-Event-ID": "1"}) == 2
+        bad = await http.get(url, headers={"Last-Event-ID": "yesterday"})
+    assert bad.status_code == 422
+    assert bad.json()["field"] == "Last-Event-ID"

@@ -112,6 +112,18 @@ async def live_events(
     last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID")] = None,
 ) -> ServerSentEvent:
     require_reader(request)
-    resume = last_event_id or ""
-    start = after if after is not None else int(resume) if resume.isdigit() else 0
-    return ServerSentEvent(_live(request, start))
+    return ServerSentEvent(_live(request, _resume_point(after, last_event_id)))
+
+
+def _resume_point(after: int | None, last_event_id: str | None) -> int:
+    """Where a live stream starts. ``Last-Event-ID`` wins over ``?after=``: a reconnecting
+    EventSource repeats the URL it first opened and sends the id of the last event it got,
+    so ``after`` names where the client began and the header where it got to."""
+    if last_event_id:
+        if not last_event_id.isdigit():
+            raise ValidationException(
+                "Last-Event-ID must be a ledger position",
+                extra=[{"key": "Last-Event-ID", "message": "not a position"}],
+            )
+        return int(last_event_id)
+    return after if after is not None else 0
