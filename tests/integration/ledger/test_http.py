@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -64,7 +65,56 @@ async def test_bad_input_gets_a_problem_naming_the_field_and_writes_nothing(
     assert problem["field"] == "year"
     assert await head(client) == 0
     broken = await client.post(PROPOSE.path, content=b"{not json", headers=token())
-    assert broken.status_code in (400, 422)
+    assert broken.status_code == 400
+    assert broken.json()["code"] == "request.malformed_json"
+    assert_korean_first(broken.json()["detail"])
+    assert await head(client) == 0
+
+
+def assert_korean_first(text: str) -> None:
+    """Text residents read: Korean, then ' / ', then the English."""
+    korean, _, english = text.partition(" / ")
+    assert re.search(r"[가-힣]", korean), text
+    assert english and not re.search(r"[가-힣]", english), text
+
+
+FIELDS_AS_SENT = [
+    ("/v1/aggregates/council?occurred_by=abc", "occurred_by"),
+    ("/v1/proofs/consistency?from=-1", "from"),
+    ("/v1/proofs/consistency?from=1&to=0", "to"),
+    ("/v1/proofs/inclusion", "event_id"),
+    ("/v1/proofs/inclusion?event_id=x", "event_id"),
+    ("/v1/streams/x?as_of=yesterday", "as_of"),
+    ("/v1/events?limit=0", "limit"),
+    ("/v1/events?after=abc", "after"),
+]
+
+
+@pytest.mark.parametrize(("path", "field"), FIELDS_AS_SENT)
+async def test_a_bad_parameter_is_a_problem_naming_it_as_the_client_sent_it(
+    client: Client, path: str, field: str,
+) -> None:
+    response = await client.get(path)
+    problem = response.json()
+    assert response.status_code == 422, response.text
+    assert (problem["code"], problem["field"]) == ("request.invalid", field)
+    assert [e["key"] for e in problem["errors"]] == [field]
+    assert_korean_first(problem["detail"])
+    assert problem["message_ko"] and problem["message_en"]
+    assert all(e.get("source", "query") == "query" for e in problem["errors"])
+
+
+async def test_a_body_missing_a_field_names_it_alike_in_field_and_errors(
+    client: Client, token: Headers,
+) -> None:
+    body = proposal("a-1")
+    del body["title"]
+    response = await client.post(PROPOSE.path, json=body, headers=token())
+    problem = response.json()
+    assert response.status_code == 422
+    assert problem["field"] == "title"
+    assert [e["key"] for e in problem["errors"]] == ["title"]
+    assert_korean_first(problem["detail"])
     assert await head(client) == 0
 
 

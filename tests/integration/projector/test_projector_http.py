@@ -5,6 +5,7 @@ The consumer is off (``run_consumer=False``): these answers need no projected ev
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -31,3 +32,42 @@ async def test_the_report_and_its_tables_name_their_charset_once(client: Client)
     assert csv.headers["content-type"] == "text/csv; charset=utf-8"
     data = await client.get("/v1/reports/2023.json")
     assert data.headers["content-type"] == "application/json"
+
+
+def assert_korean_first(text: str) -> None:
+    korean, _, english = text.partition(" / ")
+    assert re.search(r"[가-힣]", korean), text
+    assert english and not re.search(r"[가-힣]", english), text
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ("limit=abc", "limit"), ("limit=501", "limit"), ("offset=-1", "offset"),
+    ("as_of_date=abc", "as_of_date"), ("as_of_position=-1", "as_of_position"),
+    ("seated_on=2023-02-30", "seated_on"), ("year=abc", "year"), ("renewals=1.5", "renewals"),
+    ("term_start=soon", "term_start"),
+])
+async def test_a_bad_parameter_is_a_422_naming_it_in_korean_first(
+    client: Client, query: str, field: str,
+) -> None:
+    model = "members" if query.split("=")[0] in ("renewals", "term_start") else "agendas"
+    response = await client.get(f"/v1/views/{model}?{query}")
+    problem = response.json()
+    assert response.status_code == 422, response.text
+    assert (problem["code"], problem["field"]) == ("request.invalid", field)
+    assert [e["key"] for e in problem["errors"]] == [field]
+    assert_korean_first(problem["detail"])
+    assert "Validation failed" not in problem["detail"]
+
+
+async def test_a_filter_on_no_field_names_it(client: Client) -> None:
+    response = await client.get("/v1/views/members?colour=blue")
+    problem = response.json()
+    assert response.status_code == 422
+    assert (problem["code"], problem["field"]) == ("view.filter_unknown", "colour")
+    assert_korean_first(problem["detail"])
+
+
+async def test_a_filter_value_its_field_can_hold_is_a_page(client: Client) -> None:
+    response = await client.get("/v1/views/agendas?year=2023&closed=")
+    assert response.status_code == 200, response.text
+    assert response.json()["total"] == 0

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    NotFoundException,
+    SerializationException,
+    ValidationException,
+)
+from litestar.params import ParameterKwarg
 
+from govledger_contracts.problems import (
+    bilingual,
+    invalid_body,
+    malformed_json,
+    validation_errors,
+)
 from govledger_ledger.application import Forbidden
 from govledger_ledger.auth import AuthError
 from govledger_ledger.domain.core import Rejected
@@ -41,27 +53,36 @@ def rejected(r: Rejected) -> Response[dict[str, Any]]:
     return problem(r.status, r.code, r.message_en, f"{r.message_ko} / {r.message_en}", **extra)
 
 
-_FIELD_PATTERNS = (
-    re.compile(r" - at `\$\.([^`]+)`"),
-    re.compile(r"(?:missing required field|unknown field) `([^`]+)`"),
-)
+def invalid(field: str, ko: str, en: str) -> ValidationException:
+    """A 422 ``request.invalid`` about one request field, in the ward's words."""
+    return ValidationException(en, extra=[{"key": field, "message": en, "message_ko": ko}])
 
 
-def _field_of(message: str, key: str | None) -> str | None:
-    """The offending field: msgspec's ``$.path``, a missing/unknown field, else the key."""
-    for pattern in _FIELD_PATTERNS:
-        match = pattern.search(message)
-        if match:
-            return match.group(1)
-    return key if key not in (None, "data") else None
+def _sent_name(request: Request[Any, Any, Any], name: str | None) -> str | None:
+    """The name the client sent: a parameter's alias (``from``, ``Last-Event-ID``), not the
+    handler's Python name for it (``from_size``)."""
+    handler = request.scope.get("route_handler")
+    if name is None or handler is None:
+        return name
+    parameter = handler.parsed_fn_signature.parameters.get(name)
+    kwarg = parameter.kwarg_definition if parameter is not None else None
+    return kwarg.name or name if isinstance(kwarg, ParameterKwarg) else name
 
 
-def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
-    errors = exc.extra if isinstance(exc.extra, list) else []
-    first = errors[0] if errors and isinstance(errors[0], dict) else {}
-    detail = str(first.get("message", exc.detail))
-    return problem(422, "request.invalid", "The request is not valid", detail,
-                   field=_field_of(detail, first.get("key")), errors=errors)
+def _validation(request: Request[Any, Any, Any],
+                exc: ValidationException) -> Response[dict[str, Any]]:
+    errors = validation_errors(exc.extra, str(exc.detail),
+                               lambda name: _sent_name(request, name))
+    return Response(invalid_body(errors), status_code=422, media_type=MEDIA_TYPE)
+
+
+def _client_error(request: Request[Any, Any, Any],
+                  exc: ClientException) -> Response[dict[str, Any]]:
+    if isinstance(exc.__cause__, SerializationException):  # the body is not JSON at all
+        ko, en = malformed_json(str(exc.detail))
+        return problem(400, "request.malformed_json", "The request body is not JSON",
+                       bilingual((ko, en)), message_ko=ko, message_en=en)
+    return _http(request, exc)
 
 
 def _conflict(_: Request[Any, Any, Any], exc: ConcurrencyConflict) -> Response[dict[str, Any]]:
@@ -130,6 +151,7 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     AuthError: _auth,
     Forbidden: _forbidden,
     NotFoundException: _not_found,
+    ClientException: _client_error,
     HTTPException: _http,
     Exception: _internal,
 }

@@ -7,12 +7,11 @@ means something against a signed (size, root). See docs/adr/0004 and docs/auditi
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, get
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from govledger_contracts.audit.leaves import line_leaf
@@ -24,7 +23,8 @@ from govledger_ledger.adapters.merkle_store import (
     TreeSizeExceeded,
 )
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
-from govledger_ledger.http.problems import problem
+from govledger_ledger.http.problems import invalid, problem
+from govledger_ledger.http.reads import check_uuid
 from govledger_ledger.http.security import require_reader
 
 NOTE_MEDIA_TYPE = "text/plain"
@@ -111,11 +111,7 @@ async def _signed_size(proofs: MerkleProofs, size: int | None) -> int:
 
 
 async def _event(request: Request[Any, Any, Any], event_id: str) -> Envelope:
-    try:
-        uuid.UUID(event_id)
-    except ValueError:
-        raise ValidationException(f"not a UUID: {event_id!r}",
-                                  extra=[{"key": "event_id", "message": "not a UUID"}]) from None
+    check_uuid(event_id)
     store: PostgresEventStore = request.app.state.store
     envelope = await store.get_event(event_id)
     if envelope is None:
@@ -157,10 +153,8 @@ async def consistency_proof(
     proofs = _proofs(request)
     size2 = await _signed_size(proofs, to_size)
     if from_size > size2:
-        raise ValidationException(
-            f"from ({from_size}) is larger than to ({size2})",
-            extra=[{"key": "from", "message": "must not exceed to"}],
-        )
+        raise invalid("from", f"'from'({from_size})이 'to'({size2})보다 큽니다.",
+                      f"'from' ({from_size}) is larger than 'to' ({size2}).")
     proof = await proofs.consistency(from_size, size2)
     return ConsistencyProof(
         from_size=from_size, to_size=size2, from_root=proof.roots[0].hex(),

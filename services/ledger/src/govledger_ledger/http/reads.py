@@ -14,6 +14,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from govledger_contracts.envelope import ENVELOPE_ENCODER, Envelope
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
+from govledger_ledger.http.problems import invalid
 from govledger_ledger.http.security import require_reader
 from govledger_ledger.http.views import EventPage, StreamView
 
@@ -45,31 +46,43 @@ async def list_events(
 @get("/v1/events/{event_id:str}", summary="One event by its id", tags=["log"])
 async def get_event(request: Request[Any, Any, Any], event_id: FromPath[str]) -> Envelope:
     require_reader(request)
-    try:
-        uuid.UUID(event_id)
-    except ValueError:
-        raise ValidationException(f"not a UUID: {event_id!r}",
-                                  extra=[{"key": "event_id", "message": "not a UUID"}]) from None
+    check_uuid(event_id)
     envelope = await _store(request).get_event(event_id)
     if envelope is None:
         raise NotFoundException(f"no event {event_id}")
     return envelope
 
 
-def parse_as_of(value: str) -> int | dt.datetime:
-    """A ledger position (digits) or an ISO 8601 time with a zone."""
-    if value.isdigit():
-        return int(value)
+def check_uuid(event_id: str, field: str = "event_id") -> None:
+    try:
+        uuid.UUID(event_id)
+    except ValueError:
+        raise invalid(field, f"'{field}'은(는) UUID여야 합니다.",
+                      f"'{field}' must be a UUID, not {event_id!r}.") from None
+
+
+def parse_time(value: str, field: str) -> dt.datetime:
+    """An ISO 8601 time with a zone, or a 422 naming ``field``."""
     try:
         when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         when = None
     if when is None or when.tzinfo is None:
-        raise ValidationException(
-            "as_of must be a position or an ISO 8601 time with a zone",
-            extra=[{"key": "as_of", "message": "not a position or zoned ISO time"}],
-        )
+        raise invalid(field, f"'{field}'은(는) 시간대가 있는 ISO 8601 시각이어야 합니다.",
+                      f"'{field}' must be an ISO 8601 time with a zone.")
     return when
+
+
+def parse_as_of(value: str, field: str = "as_of") -> int | dt.datetime:
+    """A ledger position (digits) or an ISO 8601 time with a zone."""
+    if value.isdigit():
+        return int(value)
+    try:
+        return parse_time(value, field)
+    except ValidationException:
+        raise invalid(field, f"'{field}'은(는) 원장 위치 또는 시간대가 있는 ISO 8601 시각이어야 "
+                      "합니다.", f"'{field}' must be a position or an ISO 8601 time with a zone."
+                      ) from None
 
 
 @get("/v1/streams/{stream_id:str}", summary="One stream's events (optionally as of a point)",
@@ -121,9 +134,7 @@ def _resume_point(after: int | None, last_event_id: str | None) -> int:
     so ``after`` names where the client began and the header where it got to."""
     if last_event_id:
         if not last_event_id.isdigit():
-            raise ValidationException(
-                "Last-Event-ID must be a ledger position",
-                extra=[{"key": "Last-Event-ID", "message": "not a position"}],
-            )
+            raise invalid("Last-Event-ID", "'Last-Event-ID'는 원장 위치(정수)여야 합니다.",
+                          "'Last-Event-ID' must be a ledger position.")
         return int(last_event_id)
     return after if after is not None else 0

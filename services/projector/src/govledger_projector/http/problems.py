@@ -7,10 +7,14 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 
-from govledger_projector.queries import UnknownFilter
-
-PROBLEM_TYPE = "https://govledger.seongdong.go.kr/problems/"
-MEDIA_TYPE = "application/problem+json"
+from govledger_contracts.problems import (
+    MEDIA_TYPE,
+    PROBLEM_TYPE,
+    invalid_body,
+    problem_body,
+    validation_errors,
+)
+from govledger_projector.queries import InvalidFilter, UnknownFilter
 
 
 def problem(status: int, code: str, title: str, detail: str) -> Response[dict[str, Any]]:
@@ -24,11 +28,20 @@ def _not_found(_: Request[Any, Any, Any], exc: NotFoundException) -> Response[di
 
 
 def _invalid(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
-    return problem(422, "request.invalid", "The request is not valid", str(exc.detail))
+    errors = validation_errors(exc.extra, str(exc.detail))
+    return Response(invalid_body(errors), status_code=422, media_type=MEDIA_TYPE)
+
+
+def _invalid_filter(_: Request[Any, Any, Any], exc: InvalidFilter) -> Response[dict[str, Any]]:
+    errors = validation_errors([{"key": exc.field, "message": str(exc), "source": "query"}], "")
+    return Response(invalid_body(errors), status_code=422, media_type=MEDIA_TYPE)
 
 
 def _unknown_filter(_: Request[Any, Any, Any], exc: UnknownFilter) -> Response[dict[str, Any]]:
-    return problem(422, "view.filter_unknown", "Unknown filter", str(exc))
+    body = problem_body(422, "view.filter_unknown", ("알 수 없는 필터입니다", "Unknown filter"),
+                        (f"'{exc.field}'은(는) 이 읽기 모델의 항목이 아닙니다.", str(exc)),
+                        field=exc.field)
+    return Response(body, status_code=422, media_type=MEDIA_TYPE)
 
 
 def _lookup(_: Request[Any, Any, Any], exc: LookupError) -> Response[dict[str, Any]]:
@@ -42,5 +55,6 @@ def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, A
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     NotFoundException: _not_found, ValidationException: _invalid,
-    UnknownFilter: _unknown_filter, LookupError: _lookup, HTTPException: _http,
+    UnknownFilter: _unknown_filter, InvalidFilter: _invalid_filter, LookupError: _lookup,
+    HTTPException: _http,
 }
