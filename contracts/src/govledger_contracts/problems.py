@@ -29,6 +29,20 @@ def bilingual(text: Text) -> str:
     return f"{text[0]} / {text[1]}"
 
 
+GENERIC_KO: dict[int, str] = {
+    404: "요청한 경로나 자원이 없습니다.",
+    405: "이 경로에서 허용되지 않는 메서드입니다.",
+}
+
+
+def korean_of(extra: Any, status: int = 404) -> str:
+    """The Korean an error was raised with (``extra={"message_ko": …}``), else the words for
+    its status: a framework's own errors (no such route, …) are English only."""
+    if isinstance(extra, dict) and isinstance(extra.get("message_ko"), str):
+        return str(extra["message_ko"])
+    return GENERIC_KO.get(status, "요청을 처리할 수 없습니다.")
+
+
 def problem_body(status: int, code: str, title: Text, message: Text,
                  **extra: Any) -> dict[str, Any]:
     """The body of a problem; ``code`` is the stable dotted code and the type's suffix."""

@@ -194,6 +194,40 @@ async def test_unknown_and_malformed_reads_are_problems(client: Client) -> None:
     assert (await client.get("/v1/streams/x?as_of=yesterday")).status_code == 422
 
 
+@pytest.mark.parametrize(("path", "code"), [
+    ("/v1/streams/nothing-here", "not_found"),
+    ("/v1/events/01890a5d-ac96-774b-bcce-b302099a8057", "not_found"),
+    ("/v1/aggregates/no-such-kind-of-stream", "not_found"),
+    ("/v1/checkpoint", "not_found"),
+    ("/v1/checkpoints/7", "not_found"),
+    ("/v1/proofs/consistency?from=1", "not_found"),
+    ("/v1/no-such-path", "not_found"),
+    ("/v1/events?limit=0", "request.invalid"),
+])
+async def test_generic_problems_read_korean_first_and_keep_their_codes(
+    client: Client, path: str, code: str,
+) -> None:
+    problem = (await client.get(path)).json()
+    assert problem["code"] == code
+    assert_korean_first(problem["title"])
+    assert_korean_first(problem["detail"])
+    assert problem["detail"] == f"{problem['message_ko']} / {problem['message_en']}"
+
+
+async def test_auth_and_rule_problems_read_korean_first(client: Client, token: Headers) -> None:
+    unauthenticated = (await client.post(PROPOSE.path, json=proposal("a-1"))).json()
+    forbidden = (await client.post(PROPOSE.path, json=proposal("a-1"),
+                                   headers=token("auditor"))).json()
+    await client.post(PROPOSE.path, json=proposal("a-1"), headers=token())
+    rule = (await client.post(PROPOSE.path, json=proposal("a-1"), headers=token())).json()
+    assert [p["code"] for p in (unauthenticated, forbidden, rule)] == [
+        "auth.unauthenticated", "auth.role_forbidden", "agenda.already_proposed"]
+    for problem in (unauthenticated, forbidden, rule):
+        assert_korean_first(problem["title"])
+        assert_korean_first(problem["detail"])
+    assert rule["title"] == "이미 제안된 의제입니다. / The agenda was already proposed."
+
+
 async def test_live_events_catch_up_then_follow_new_appends(
     live_server: str, token: Headers,
 ) -> None:

@@ -71,3 +71,18 @@ async def test_a_filter_value_its_field_can_hold_is_a_page(client: Client) -> No
     response = await client.get("/v1/views/agendas?year=2023&closed=")
     assert response.status_code == 200, response.text
     assert response.json()["total"] == 0
+
+
+@pytest.mark.parametrize("path", [
+    "/v1/views/nothing", "/v1/views/agendas/a-none", "/v1/views/members/x/provenance",
+    "/v1/views/agendas/a-none/provenance", "/v1/reports/1999", "/v1/reports/twenty",
+    "/v1/reports/2023/nothing.csv", "/v1/no-such-path",
+])
+async def test_not_found_reads_korean_first_and_keeps_its_code(client: Client, path: str) -> None:
+    response = await client.get(path)
+    problem = response.json()
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert problem["code"] == "view.not_found"
+    assert_korean_first(problem["title"])
+    assert_korean_first(problem["detail"])

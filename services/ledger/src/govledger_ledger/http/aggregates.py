@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 
 from govledger_ledger.aggregates import AggregateState, UnknownAggregate, aggregate_as_of
+from govledger_ledger.http.problems import missing
 from govledger_ledger.http.reads import parse_as_of, parse_time
 from govledger_ledger.http.security import require_reader
 
@@ -26,4 +26,4 @@ async def get_aggregate(request: Request[Any, Any, Any], stream_id: FromPath[str
         return await aggregate_as_of(request.app.state.store, stream_id, point,
                                      occurred_by=occurred)
     except UnknownAggregate as exc:
-        raise NotFoundException(str(exc)) from None
+        raise missing(f"'{stream_id}'은(는) 어떤 집합체의 식별자도 아닙니다.", str(exc)) from None

@@ -23,7 +23,7 @@ from govledger_ledger.adapters.merkle_store import (
     TreeSizeExceeded,
 )
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
-from govledger_ledger.http.problems import invalid, problem
+from govledger_ledger.http.problems import invalid, missing, problem
 from govledger_ledger.http.reads import check_uuid
 from govledger_ledger.http.security import require_reader
 
@@ -67,30 +67,36 @@ def _proofs(request: Request[Any, Any, Any]) -> MerkleProofs:
 
 
 def _size_unavailable(_: Request[Any, Any, Any], exc: TreeSizeExceeded) -> Response[Any]:
-    return problem(422, "proof.tree_size_unavailable", "The tree is not that large yet", str(exc),
-                   message_ko="요청한 트리 크기가 아직 서명된 트리보다 큽니다.")
+    return problem(422, "proof.tree_size_unavailable",
+                   ("트리가 아직 그만큼 크지 않습니다", "The tree is not that large yet"),
+                   ("요청한 트리 크기가 아직 서명된 트리보다 큽니다.", str(exc)))
+
+
+def _unsigned() -> NotFoundException:
+    return missing("아직 서명된 체크포인트가 없습니다.", "no checkpoint has been signed yet")
 
 
 PROOF_ERRORS: dict[type[Exception] | int, Any] = {TreeSizeExceeded: _size_unavailable}
 
 
-def _note(checkpoint: StoredCheckpoint | None, what: str) -> Response[str]:
+def _note(checkpoint: StoredCheckpoint | None, absent: NotFoundException) -> Response[str]:
     if checkpoint is None:
-        raise NotFoundException(f"no checkpoint {what}")
+        raise absent
     return Response(checkpoint.signed_note, media_type=NOTE_MEDIA_TYPE)
 
 
 @get("/v1/checkpoint", summary="The latest signed checkpoint (C2SP signed note)", tags=["audit"])
 async def latest_checkpoint(request: Request[Any, Any, Any]) -> Response[str]:
     require_reader(request)
-    return _note(await _proofs(request).latest_checkpoint(), "has been signed yet")
+    return _note(await _proofs(request).latest_checkpoint(), _unsigned())
 
 
 @get("/v1/checkpoints/{size:int}", summary="The signed checkpoint at a tree size",
      tags=["audit"])
 async def checkpoint_at(request: Request[Any, Any, Any], size: FromPath[int]) -> Response[str]:
     require_reader(request)
-    return _note(await _proofs(request).checkpoint(size), f"at size {size}")
+    absent = missing(f"크기 {size}의 체크포인트가 없습니다.", f"no checkpoint at size {size}")
+    return _note(await _proofs(request).checkpoint(size), absent)
 
 
 @get("/v1/key", summary="The checkpoint verifier key (sumdb/note format)", tags=["audit"],
@@ -106,7 +112,7 @@ async def _signed_size(proofs: MerkleProofs, size: int | None) -> int:
         return size
     latest = await proofs.latest_checkpoint()
     if latest is None:
-        raise NotFoundException("no checkpoint has been signed yet")
+        raise _unsigned()
     return latest.size
 
 
@@ -115,7 +121,7 @@ async def _event(request: Request[Any, Any, Any], event_id: str) -> Envelope:
     store: PostgresEventStore = request.app.state.store
     envelope = await store.get_event(event_id)
     if envelope is None:
-        raise NotFoundException(f"no event {event_id}")
+        raise missing(f"이벤트 '{event_id}'이(가) 없습니다.", f"no event {event_id}")
     return envelope
 
 

@@ -8,13 +8,13 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from litestar import Request, get
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from govledger_contracts.envelope import ENVELOPE_ENCODER, Envelope
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
-from govledger_ledger.http.problems import invalid
+from govledger_ledger.http.problems import invalid, missing
 from govledger_ledger.http.security import require_reader
 from govledger_ledger.http.views import EventPage, StreamView
 
@@ -49,7 +49,7 @@ async def get_event(request: Request[Any, Any, Any], event_id: FromPath[str]) ->
     check_uuid(event_id)
     envelope = await _store(request).get_event(event_id)
     if envelope is None:
-        raise NotFoundException(f"no event {event_id}")
+        raise missing(f"이벤트 '{event_id}'이(가) 없습니다.", f"no event {event_id}")
     return envelope
 
 
@@ -97,7 +97,7 @@ async def get_stream(request: Request[Any, Any, Any], stream_id: FromPath[str],
         position = point if isinstance(point, int) else await store.position_at(point)
     stream = await store.read_stream(stream_id, up_to_position=position)
     if not stream.envelopes and position is None:
-        raise NotFoundException(f"no stream {stream_id}")
+        raise missing(f"스트림 '{stream_id}'이(가) 없습니다.", f"no stream {stream_id}")
     return StreamView(stream_id=stream_id, version=stream.version, as_of_position=position,
                       events=stream.envelopes)
 

@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Annotated, Any
 
 from litestar import Request, get
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 
 from govledger_contracts.views import MODELS
+from govledger_projector.http.problems import missing
 from govledger_projector.projections import PROJECTIONS, View, as_of
 from govledger_projector.projections.agenda import provenance
 from govledger_projector.queries import SPECIAL, Page, check_filters, page, select
@@ -25,7 +25,8 @@ SEATED = "members: only seats held that day"
 
 def _model(name: str) -> str:
     if name not in MODELS:
-        raise NotFoundException(f"no read model {name!r}; {MODEL_DOC}")
+        raise missing(f"읽기 모델 '{name}'이(가) 없습니다. 다음 중 하나: {', '.join(MODELS)}",
+                      f"no read model {name!r}; {MODEL_DOC}")
     return name
 
 
@@ -86,7 +87,8 @@ async def view_entity(request: Req, model: FromPath[str], key: FromPath[str],
                       as_of_position: Annotated[int | None, QueryParameter(ge=0)] = None) -> Any:
     view = await _view(request, _model(model), as_of_position)
     if key not in view.entities:
-        raise NotFoundException(f"{model} has no {key!r} at position {view.position}")
+        raise missing(f"{model}에 위치 {view.position} 기준으로 '{key}'이(가) 없습니다.",
+                      f"{model} has no {key!r} at position {view.position}")
     return view.entities[key]
 
 
@@ -96,10 +98,11 @@ async def view_entity(request: Req, model: FromPath[str], key: FromPath[str],
 async def agenda_provenance(request: Req, model: FromPath[str],
                             agenda_id: FromPath[str]) -> list[dict[str, Any]]:
     if model != "agendas":
-        raise NotFoundException("provenance is kept for agendas only")
+        raise missing("출처(provenance)는 의제(agendas)에만 있습니다.",
+                      "provenance is kept for agendas only")
     view = await _view(request, "agendas")
     if agenda_id not in view.entities:
-        raise NotFoundException(f"no agenda {agenda_id!r}")
+        raise missing(f"의제 '{agenda_id}'이(가) 없습니다.", f"no agenda {agenda_id!r}")
     return [{"depth": depth, "agenda": agenda}
             for depth, agenda in provenance(view.entities, agenda_id)]
 
