@@ -194,6 +194,46 @@ async def test_unknown_and_malformed_reads_are_problems(client: Client) -> None:
     assert (await client.get("/v1/streams/x?as_of=yesterday")).status_code == 422
 
 
+BIG = "99999999999999999999"
+"""More than a 64-bit integer: PostgreSQL's bigint cannot hold it."""
+UUID = "01890a5d-ac96-774b-bcce-b302099a8057"
+
+
+@pytest.mark.parametrize(("path", "field"), [
+    (f"/v1/events?after={BIG}", "after"),
+    (f"/v1/events/live?after={BIG}", "after"),
+    (f"/v1/streams/council?as_of={BIG}", "as_of"),
+    (f"/v1/aggregates/council?as_of={BIG}", "as_of"),
+    (f"/v1/checkpoints/{BIG}", "size"),
+    (f"/v1/proofs/inclusion?event_id={UUID}&tree_size={BIG}", "tree_size"),
+    (f"/v1/proofs/consistency?from=1&to={BIG}", "to"),
+    (f"/v1/proofs/consistency?from={BIG}&to=2", "from"),
+    ("/v1/streams/council?as_of=²", "as_of"),
+])
+async def test_an_integer_too_large_for_the_database_is_a_422_naming_it(
+    client: Client, path: str, field: str,
+) -> None:
+    response = await client.get(path)
+    assert response.status_code == 422, response.text
+    assert (response.json()["code"], response.json()["field"]) == ("request.invalid", field)
+
+
+async def test_a_last_event_id_too_large_for_the_database_is_a_422_naming_it(
+    client: Client,
+) -> None:
+    response = await client.get("/v1/events/live", headers={"Last-Event-ID": BIG})
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "Last-Event-ID"
+
+
+async def test_the_largest_64_bit_integer_is_answered_not_a_500(client: Client) -> None:
+    top = str(2**63 - 1)
+    assert (await client.get(f"/v1/events?after={top}")).status_code == 200
+    assert (await client.get(f"/v1/checkpoints/{top}")).status_code == 404
+    assert (await client.get(f"/v1/aggregates/council?as_of={top}")).status_code < 500
+    assert (await client.get(f"/v1/proofs/consistency?from=1&to={top}")).status_code < 500
+
+
 @pytest.mark.parametrize(("path", "code"), [
     ("/v1/streams/nothing-here", "not_found"),
     ("/v1/events/01890a5d-ac96-774b-bcce-b302099a8057", "not_found"),

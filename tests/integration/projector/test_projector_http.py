@@ -34,6 +34,9 @@ async def test_the_report_and_its_tables_name_their_charset_once(client: Client)
     assert data.headers["content-type"] == "application/json"
 
 
+BIG = "99999999999999999999"
+
+
 def assert_korean_first(text: str) -> None:
     korean, _, english = text.partition(" / ")
     assert re.search(r"[가-힣]", korean), text
@@ -45,6 +48,9 @@ def assert_korean_first(text: str) -> None:
     ("as_of_date=abc", "as_of_date"), ("as_of_position=-1", "as_of_position"),
     ("seated_on=2023-02-30", "seated_on"), ("year=abc", "year"), ("renewals=1.5", "renewals"),
     ("term_start=soon", "term_start"),
+    (f"as_of_position={BIG}", "as_of_position"), (f"offset={BIG}", "offset"),
+    (f"limit={BIG}", "limit"), (f"expiring_within_days={BIG}", "expiring_within_days"),
+    ("expiring_within_days=36501", "expiring_within_days"),
 ])
 async def test_a_bad_parameter_is_a_422_naming_it_in_korean_first(
     client: Client, query: str, field: str,
@@ -86,3 +92,20 @@ async def test_not_found_reads_korean_first_and_keeps_its_code(client: Client, p
     assert problem["code"] == "view.not_found"
     assert_korean_first(problem["title"])
     assert_korean_first(problem["detail"])
+
+
+@pytest.mark.parametrize("path", [
+    f"/v1/views/agendas/summary?as_of_position={BIG}",
+    f"/v1/views/agendas/a1?as_of_position={BIG}",
+])
+async def test_a_position_too_large_for_the_database_is_a_422_naming_it(
+    client: Client, path: str,
+) -> None:
+    response = await client.get(path)
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "as_of_position"
+
+
+async def test_members_expiring_within_a_century_are_a_page(client: Client) -> None:
+    response = await client.get("/v1/views/members?expiring_within_days=36500")
+    assert response.status_code == 200, response.text

@@ -12,11 +12,12 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromQuery, PathParameter, QueryParameter
 
 from govledger_contracts.audit.leaves import line_leaf
 from govledger_contracts.audit.merkle import leaf_hash
 from govledger_contracts.envelope import ENVELOPE_ENCODER, Envelope
+from govledger_contracts.problems import MAX_INTEGER
 from govledger_ledger.adapters.merkle_store import (
     MerkleProofs,
     StoredCheckpoint,
@@ -93,7 +94,10 @@ async def latest_checkpoint(request: Request[Any, Any, Any]) -> Response[str]:
 
 @get("/v1/checkpoints/{size:int}", summary="The signed checkpoint at a tree size",
      tags=["audit"])
-async def checkpoint_at(request: Request[Any, Any, Any], size: FromPath[int]) -> Response[str]:
+async def checkpoint_at(
+    request: Request[Any, Any, Any],
+    size: Annotated[int, PathParameter(ge=1, le=MAX_INTEGER)],
+) -> Response[str]:
     require_reader(request)
     absent = missing(f"크기 {size}의 체크포인트가 없습니다.", f"no checkpoint at size {size}")
     return _note(await _proofs(request).checkpoint(size), absent)
@@ -130,7 +134,7 @@ async def _event(request: Request[Any, Any, Any], event_id: str) -> Envelope:
 async def inclusion_proof(
     request: Request[Any, Any, Any],
     event_id: FromQuery[str],
-    tree_size: Annotated[int | None, QueryParameter(ge=1)] = None,
+    tree_size: Annotated[int | None, QueryParameter(ge=1, le=MAX_INTEGER)] = None,
 ) -> InclusionProof:
     require_reader(request)
     proofs = _proofs(request)
@@ -152,8 +156,8 @@ async def inclusion_proof(
      tags=["audit"], exception_handlers=PROOF_ERRORS)
 async def consistency_proof(
     request: Request[Any, Any, Any],
-    from_size: Annotated[int, QueryParameter(name="from", ge=1)],
-    to_size: Annotated[int | None, QueryParameter(name="to", ge=1)] = None,
+    from_size: Annotated[int, QueryParameter(name="from", ge=1, le=MAX_INTEGER)],
+    to_size: Annotated[int | None, QueryParameter(name="to", ge=1, le=MAX_INTEGER)] = None,
 ) -> ConsistencyProof:
     require_reader(request)
     proofs = _proofs(request)

@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from govledger_contracts.envelope import ENVELOPE_ENCODER, Envelope
+from govledger_contracts.problems import MAX_INTEGER
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
 from govledger_ledger.http.problems import invalid, missing
 from govledger_ledger.http.security import require_reader
@@ -31,7 +32,8 @@ def _store(request: Request[Any, Any, Any]) -> PostgresEventStore:
 @get("/v1/events", summary="The global log, in position order, paged", tags=["log"])
 async def list_events(
     request: Request[Any, Any, Any],
-    after: Annotated[int, QueryParameter(ge=0, description="Events after this position")] = 0,
+    after: Annotated[int, QueryParameter(ge=0, le=MAX_INTEGER,
+                                         description="Events after this position")] = 0,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
 ) -> EventPage:
     require_reader(request)
@@ -73,10 +75,23 @@ def parse_time(value: str, field: str) -> dt.datetime:
     return when
 
 
+def parse_position(value: str, field: str) -> int | None:
+    """``value`` as a ledger position if it is one (ASCII digits; ``isdigit`` alone also
+    takes '²'); None if it is no number; a 422 if it is beyond any position PostgreSQL
+    can hold (the database would refuse it with a DataError, a 500)."""
+    if not (value.isascii() and value.isdigit()):
+        return None
+    if int(value) > MAX_INTEGER:
+        raise invalid(field, f"'{field}'은(는) {MAX_INTEGER} 이하의 정수여야 합니다.",
+                      f"'{field}' must be an integer at most {MAX_INTEGER}.")
+    return int(value)
+
+
 def parse_as_of(value: str, field: str = "as_of") -> int | dt.datetime:
     """A ledger position (digits) or an ISO 8601 time with a zone."""
-    if value.isdigit():
-        return int(value)
+    position = parse_position(value, field)
+    if position is not None:
+        return position
     try:
         return parse_time(value, field)
     except ValidationException:
@@ -121,7 +136,7 @@ async def _live(request: Request[Any, Any, Any],
      tags=["log"])
 async def live_events(
     request: Request[Any, Any, Any],
-    after: Annotated[int | None, QueryParameter(ge=0)] = None,
+    after: Annotated[int | None, QueryParameter(ge=0, le=MAX_INTEGER)] = None,
     last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID")] = None,
 ) -> ServerSentEvent:
     require_reader(request)
@@ -133,8 +148,9 @@ def _resume_point(after: int | None, last_event_id: str | None) -> int:
     EventSource repeats the URL it first opened and sends the id of the last event it got,
     so ``after`` names where the client began and the header where it got to."""
     if last_event_id:
-        if not last_event_id.isdigit():
+        position = parse_position(last_event_id, "Last-Event-ID")
+        if position is None:
             raise invalid("Last-Event-ID", "'Last-Event-ID'는 원장 위치(정수)여야 합니다.",
                           "'Last-Event-ID' must be a ledger position.")
-        return int(last_event_id)
+        return position
     return after if after is not None else 0

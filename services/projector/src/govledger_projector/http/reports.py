@@ -33,7 +33,7 @@ def _links(report: Report) -> dict[str, str]:
      "first) or `2023.json` (open data)", tags=["reports"])
 async def report(request: Req, name: FromPath[str]) -> Response[Any]:
     year_text, _, suffix = name.partition(".")
-    if not year_text.isdigit() or suffix not in ("", "json", "html"):
+    if not (year_text.isascii() and year_text.isdigit()) or suffix not in ("", "json", "html"):
         raise missing(f"보고서 '{name}'이(가) 없습니다. 예: /v1/reports/2023, 2023.json",
                       f"no report {name!r}; try /v1/reports/2023 or 2023.json")
     built = await _report(request, int(year_text))

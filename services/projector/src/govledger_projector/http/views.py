@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from litestar import Request, get
 from litestar.params import FromPath, QueryParameter
 
+from govledger_contracts.problems import MAX_INTEGER
 from govledger_contracts.views import MODELS
 from govledger_projector.http.problems import missing
 from govledger_projector.projections import PROJECTIONS, View, as_of
@@ -21,6 +22,9 @@ MODEL_DOC = "One of: " + ", ".join(MODELS)
 POSITION = "the view as of this ledger position (folded from the stream)"
 DAY = "the view as of the end of this Seoul calendar day (folded from the stream)"
 SEATED = "members: only seats held that day"
+AsOfPosition = Annotated[int | None, QueryParameter(ge=0, le=MAX_INTEGER, description=POSITION)]
+MAX_DAYS = 36_500
+"""``expiring_within_days`` up to a century: a date beyond year 9999 cannot be computed."""
 
 
 def _model(name: str) -> str:
@@ -55,11 +59,11 @@ async def _view(request: Req, model: str, position: int | None = None,
 async def list_view(
     request: Req, model: FromPath[str],
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-    offset: Annotated[int, QueryParameter(ge=0)] = 0,
-    as_of_position: Annotated[int | None, QueryParameter(ge=0, description=POSITION)] = None,
+    offset: Annotated[int, QueryParameter(ge=0, le=MAX_INTEGER)] = 0,
+    as_of_position: AsOfPosition = None,
     as_of_date: Annotated[dt.date | None, QueryParameter(description=DAY)] = None,
     seated_on: Annotated[dt.date | None, QueryParameter(description=SEATED)] = None,
-    expiring_within_days: Annotated[int | None, QueryParameter(ge=0)] = None,
+    expiring_within_days: Annotated[int | None, QueryParameter(ge=0, le=MAX_DAYS)] = None,
     domain: Annotated[str | None, QueryParameter(description="agendas: has this domain")] = None,
 ) -> Page:
     _model(model)
@@ -77,14 +81,14 @@ async def list_view(
 @get("/v1/views/{model:str}/summary", summary="A read model's summary (the KV `summary` key)",
      tags=["views"])
 async def view_summary(request: Req, model: FromPath[str],
-                       as_of_position: Annotated[int | None, QueryParameter(ge=0)] = None) -> Any:
+                       as_of_position: AsOfPosition = None) -> Any:
     view = await _view(request, _model(model), as_of_position)
     return PROJECTIONS[model].summarize(view)
 
 
 @get("/v1/views/{model:str}/{key:str}", summary="One entity of a read model", tags=["views"])
 async def view_entity(request: Req, model: FromPath[str], key: FromPath[str],
-                      as_of_position: Annotated[int | None, QueryParameter(ge=0)] = None) -> Any:
+                      as_of_position: AsOfPosition = None) -> Any:
     view = await _view(request, _model(model), as_of_position)
     if key not in view.entities:
         raise missing(f"{model}에 위치 {view.position} 기준으로 '{key}'이(가) 없습니다.",
