@@ -234,6 +234,23 @@ async def test_the_largest_64_bit_integer_is_answered_not_a_500(client: Client) 
     assert (await client.get(f"/v1/proofs/consistency?from=1&to={top}")).status_code < 500
 
 
+@pytest.mark.parametrize("path", ["/v1/streams/agenda-a-1", "/v1/aggregates/agenda-a-1"])
+async def test_as_of_a_position_the_log_has_not_reached_is_refused_naming_the_head(
+    client: Client, token: Headers, path: str,
+) -> None:
+    for i in (1, 2):
+        await client.post(PROPOSE.path, json=proposal(f"a-{i}"), headers=token())
+    beyond = await client.get(f"{path}?as_of=999999")
+    problem = beyond.json()
+    assert beyond.status_code == 422, beyond.text
+    assert (problem["code"], problem["field"], problem["head_position"]) == (
+        "as_of.beyond_head", "as_of", 2)
+    assert_korean_first(problem["detail"])
+    at_head = await client.get(f"{path}?as_of=2")
+    assert at_head.status_code == 200
+    assert at_head.json()["as_of_position"] == 2
+
+
 @pytest.mark.parametrize(("path", "code"), [
     ("/v1/streams/nothing-here", "not_found"),
     ("/v1/events/01890a5d-ac96-774b-bcce-b302099a8057", "not_found"),

@@ -6,13 +6,19 @@ The consumer is off (``run_consumer=False``): these answers need no projected ev
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import AsyncIterator
 
+import nats
 import pytest
 from litestar.testing import AsyncTestClient
 
+from govledger_ledger.adapters.postgres_store import PostgresEventStore
+from govledger_ledger.relay import Relay
 from govledger_projector.http.app import create_app
 from govledger_projector.settings import Settings
+from govledger_projector.source import stream_last_seq
+from tests.integration.projector.helpers import append_events, eventually, vote_opened
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 
@@ -109,3 +115,28 @@ async def test_a_position_too_large_for_the_database_is_a_422_naming_it(
 async def test_members_expiring_within_a_century_are_a_page(client: Client) -> None:
     response = await client.get("/v1/views/members?expiring_within_days=36500")
     assert response.status_code == 200, response.text
+
+
+async def test_a_view_as_of_a_position_the_log_has_not_reached_is_refused_at_once(
+    client: Client, store: PostgresEventStore, relay: Relay, settings: Settings,
+) -> None:
+    await append_events(store, "vote-v1", [vote_opened()])
+    nc = await nats.connect(settings.nats_url)
+    try:
+        js = nc.jetstream()
+
+        async def published() -> bool:
+            return await stream_last_seq(js, settings.stream_name) >= 1
+        await eventually(published)
+    finally:
+        await nc.close()
+    started = time.monotonic()
+    beyond = await client.get("/v1/views/votes?as_of_position=1000")
+    problem = beyond.json()
+    assert beyond.status_code == 422, beyond.text
+    assert time.monotonic() - started < 3  # not after a read of the stream timed out
+    assert (problem["code"], problem["field"], problem["head_position"]) == (
+        "view.position_unknown", "as_of_position", 1)
+    assert_korean_first(problem["detail"])
+    at_head = await client.get("/v1/views/votes?as_of_position=1")
+    assert (at_head.status_code, at_head.json()["total"]) == (200, 1)

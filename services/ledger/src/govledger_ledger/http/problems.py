@@ -26,6 +26,7 @@ from govledger_contracts.problems import (
     problem_body,
     validation_errors,
 )
+from govledger_ledger.aggregates import BeyondHead
 from govledger_ledger.application import Forbidden
 from govledger_ledger.auth import AuthError
 from govledger_ledger.domain.core import Rejected
@@ -147,6 +148,15 @@ def _forbidden(_: Request[Any, Any, Any], exc: Forbidden) -> Response[dict[str, 
                    ("이 역할로는 할 수 없는 명령입니다.", str(exc)))
 
 
+def _beyond_head(_: Request[Any, Any, Any], exc: BeyondHead) -> Response[dict[str, Any]]:
+    title = ("원장이 아직 그 위치에 이르지 않았습니다", "The log has not reached that position")
+    message = (f"원장의 마지막 위치는 {exc.head}입니다. 위치 {exc.position}은(는) 아직 없습니다.",
+               f"The log ends at position {exc.head}; position {exc.position} is not "
+               "recorded yet.")
+    return problem(422, "as_of.beyond_head", title, message, field="as_of",
+                   head_position=exc.head)
+
+
 def _not_found(_: Request[Any, Any, Any], exc: NotFoundException) -> Response[dict[str, Any]]:
     return problem(404, "not_found", NOT_FOUND_TITLE, (korean_of(exc.extra), str(exc.detail)))
 
@@ -166,6 +176,7 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     AuthError: _auth,
     Forbidden: _forbidden,
     NotFoundException: _not_found,
+    BeyondHead: _beyond_head,
     ClientException: _client_error,
     HTTPException: _http,
     Exception: _internal,

@@ -15,6 +15,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from govledger_contracts.envelope import ENVELOPE_ENCODER, Envelope
 from govledger_contracts.problems import MAX_INTEGER
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
+from govledger_ledger.aggregates import position_as_of
 from govledger_ledger.http.problems import invalid, missing
 from govledger_ledger.http.security import require_reader
 from govledger_ledger.http.views import EventPage, StreamView
@@ -106,10 +107,7 @@ async def get_stream(request: Request[Any, Any, Any], stream_id: FromPath[str],
                      as_of: FromQuery[str | None] = None) -> StreamView:
     require_reader(request)
     store = _store(request)
-    position = None
-    if as_of is not None:
-        point = parse_as_of(as_of)
-        position = point if isinstance(point, int) else await store.position_at(point)
+    position = None if as_of is None else await position_as_of(store, parse_as_of(as_of))
     stream = await store.read_stream(stream_id, up_to_position=position)
     if not stream.envelopes and position is None:
         raise missing(f"스트림 '{stream_id}'이(가) 없습니다.", f"no stream {stream_id}")

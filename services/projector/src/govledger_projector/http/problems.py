@@ -18,6 +18,7 @@ from govledger_contracts.problems import (
     validation_errors,
 )
 from govledger_projector.queries import InvalidFilter, UnknownFilter
+from govledger_projector.source import PositionUnknown
 
 log = logging.getLogger("govledger.projector.http")
 
@@ -55,10 +56,13 @@ def _unknown_filter(_: Request[Any, Any, Any], exc: UnknownFilter) -> Response[d
                    field=exc.field)
 
 
-def _lookup(_: Request[Any, Any, Any], exc: LookupError) -> Response[dict[str, Any]]:
+def _position_unknown(_: Request[Any, Any, Any],
+                      exc: PositionUnknown) -> Response[dict[str, Any]]:
+    ends = "" if exc.head is None else f"원장의 마지막 위치는 {exc.head}입니다. "
     return problem(422, "view.position_unknown",
                    ("원장이 그 위치에 이르지 않았습니다", "The log does not reach that position"),
-                   ("요청한 위치가 원장의 마지막 위치보다 뒤입니다.", str(exc)))
+                   (f"{ends}위치 {exc.position}은(는) 아직 없습니다.", str(exc)),
+                   field="as_of_position", head_position=exc.head)
 
 
 def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
@@ -74,6 +78,6 @@ def _internal(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, A
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     NotFoundException: _not_found, ValidationException: _invalid,
-    UnknownFilter: _unknown_filter, InvalidFilter: _invalid_filter, LookupError: _lookup,
-    HTTPException: _http, Exception: _internal,
+    UnknownFilter: _unknown_filter, InvalidFilter: _invalid_filter,
+    PositionUnknown: _position_unknown, HTTPException: _http, Exception: _internal,
 }

@@ -14,7 +14,7 @@ from govledger_projector.http.problems import missing
 from govledger_projector.projections import PROJECTIONS, View, as_of
 from govledger_projector.projections.agenda import provenance
 from govledger_projector.queries import SPECIAL, Page, check_filters, page, select
-from govledger_projector.source import read_range, stream_last_seq
+from govledger_projector.source import PositionUnknown, read_range, stream_last_seq
 from govledger_projector.store import fetch_entities
 
 Req = Request[Any, Any, Any]
@@ -39,7 +39,10 @@ async def _past_view(request: Req, model: str, position: int | None,
     """Fold the stream from its first event: the view as it was (pure ``as_of``)."""
     settings = request.app.state.settings
     js = request.app.state.nats.jetstream()
-    end = position if position is not None else await stream_last_seq(js, settings.stream_name)
+    head = await stream_last_seq(js, settings.stream_name)
+    if position is not None and position > head:
+        raise PositionUnknown(position, head)  # at once, not after a read that times out
+    end = position if position is not None else head
     envelopes = [e async for chunk in read_range(js, settings.stream_name, 1, end)
                  for e in chunk]
     return as_of(envelopes, position=position, day=day)[model]
