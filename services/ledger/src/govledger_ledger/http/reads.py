@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from govledger_contracts.envelope import ENVELOPE_ENCODER, Envelope
 from govledger_contracts.problems import MAX_INTEGER
+from govledger_ledger.adapters.notifier import PostgresNotifier
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
 from govledger_ledger.aggregates import position_as_of
 from govledger_ledger.http.problems import invalid, missing
@@ -115,18 +117,35 @@ async def get_stream(request: Request[Any, Any, Any], stream_id: FromPath[str],
                       events=stream.envelopes)
 
 
+async def _appended(notifier: PostgresNotifier, seen: int, draining: asyncio.Event) -> bool:
+    """Wait for an append after ``seen`` (True), the heartbeat interval or the server's
+    shutdown (False), whichever comes first."""
+    change = asyncio.ensure_future(notifier.wait(seen, HEARTBEAT_SECONDS))
+    stop = asyncio.ensure_future(draining.wait())
+    try:
+        await asyncio.wait((change, stop), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        change.cancel()
+        stop.cancel()
+    return change.done() and not change.cancelled() and change.result()
+
+
 async def _live(request: Request[Any, Any, Any],
                 after: int) -> AsyncIterator[ServerSentEventMessage]:
+    """Catch up from ``after``, then follow appends until the client or the server leaves;
+    a stream that ends on shutdown is resumed by the client with Last-Event-ID."""
     store, notifier = _store(request), request.app.state.notifier
+    draining: asyncio.Event = request.app.state.draining
     cursor = after
-    while True:
+    while not draining.is_set():
         seen = notifier.generation
         events = await store.read_all(cursor, LIVE_PAGE)
         for e in events:
             yield ServerSentEventMessage(data=ENVELOPE_ENCODER.encode(e).decode(),
                                          event=e.type, id=str(e.position))
             cursor = e.position
-        if len(events) < LIVE_PAGE and not await notifier.wait(seen, HEARTBEAT_SECONDS):
+        if (len(events) < LIVE_PAGE and not await _appended(notifier, seen, draining)
+                and not draining.is_set()):
             yield ServerSentEventMessage(comment="heartbeat")
 
 
