@@ -21,6 +21,7 @@ from govledger_ledger.adapters.migrations import migrate
 from govledger_ledger.adapters.postgres_store import PostgresEventStore, create_pool
 from govledger_ledger.auth import issue_token
 from govledger_ledger.http.app import create_app
+from govledger_ledger.http.serving import LedgerServer
 from govledger_ledger.settings import Settings
 
 
@@ -54,12 +55,14 @@ async def client(ledger_settings: Settings) -> AsyncIterator[AsyncTestClient]:  
 
 @pytest.fixture
 async def live_server(ledger_settings: Settings) -> AsyncIterator[str]:
-    """The API on a real uvicorn server (streaming responses need a real socket)."""
+    """The API on a real uvicorn server (streaming responses need a real socket), served as
+    ``python -m govledger_ledger api`` serves it: live streams end when it shuts down."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(ledger_settings), host="127.0.0.1",
-                                           port=port, log_level="warning", lifespan="on"))
+    app = create_app(ledger_settings)
+    server = LedgerServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                         lifespan="on"), draining=app.state.draining)
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.05)

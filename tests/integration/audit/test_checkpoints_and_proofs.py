@@ -191,3 +191,13 @@ async def test_the_relay_process_checkpoints_after_n_events_and_publishes_on_nat
     sizes = [open_checkpoint(n, key).size for n in received]
     assert sizes[-1] == 25 and sizes == sorted(sizes)
     assert (ledger_settings.data_dir / "checkpoint.key").stat().st_mode & 0o777 == 0o600
+
+
+async def test_signed_notes_and_the_key_are_utf8_text_naming_the_charset_once(
+        store: PostgresEventStore, ledger_settings: Settings, client: Client) -> None:
+    await append(store, 3)
+    await sign_now(ledger_settings)
+    for path in ("/v1/checkpoint", "/v1/checkpoints/3", "/v1/key"):
+        response = await client.get(path)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "text/plain; charset=utf-8", path

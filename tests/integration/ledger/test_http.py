@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from litestar.testing import AsyncTestClient
 
 from govledger_contracts.commands import ProposeAgenda
@@ -63,7 +65,56 @@ async def test_bad_input_gets_a_problem_naming_the_field_and_writes_nothing(
     assert problem["field"] == "year"
     assert await head(client) == 0
     broken = await client.post(PROPOSE.path, content=b"{not json", headers=token())
-    assert broken.status_code in (400, 422)
+    assert broken.status_code == 400
+    assert broken.json()["code"] == "request.malformed_json"
+    assert_korean_first(broken.json()["detail"])
+    assert await head(client) == 0
+
+
+def assert_korean_first(text: str) -> None:
+    """Text residents read: Korean, then ' / ', then the English."""
+    korean, _, english = text.partition(" / ")
+    assert re.search(r"[가-힣]", korean), text
+    assert english and not re.search(r"[가-힣]", english), text
+
+
+FIELDS_AS_SENT = [
+    ("/v1/aggregates/council?occurred_by=abc", "occurred_by"),
+    ("/v1/proofs/consistency?from=-1", "from"),
+    ("/v1/proofs/consistency?from=1&to=0", "to"),
+    ("/v1/proofs/inclusion", "event_id"),
+    ("/v1/proofs/inclusion?event_id=x", "event_id"),
+    ("/v1/streams/x?as_of=yesterday", "as_of"),
+    ("/v1/events?limit=0", "limit"),
+    ("/v1/events?after=abc", "after"),
+]
+
+
+@pytest.mark.parametrize(("path", "field"), FIELDS_AS_SENT)
+async def test_a_bad_parameter_is_a_problem_naming_it_as_the_client_sent_it(
+    client: Client, path: str, field: str,
+) -> None:
+    response = await client.get(path)
+    problem = response.json()
+    assert response.status_code == 422, response.text
+    assert (problem["code"], problem["field"]) == ("request.invalid", field)
+    assert [e["key"] for e in problem["errors"]] == [field]
+    assert_korean_first(problem["detail"])
+    assert problem["message_ko"] and problem["message_en"]
+    assert all(e.get("source", "query") == "query" for e in problem["errors"])
+
+
+async def test_a_body_missing_a_field_names_it_alike_in_field_and_errors(
+    client: Client, token: Headers,
+) -> None:
+    body = proposal("a-1")
+    del body["title"]
+    response = await client.post(PROPOSE.path, json=body, headers=token())
+    problem = response.json()
+    assert response.status_code == 422
+    assert problem["field"] == "title"
+    assert [e["key"] for e in problem["errors"]] == ["title"]
+    assert_korean_first(problem["detail"])
     assert await head(client) == 0
 
 
@@ -143,6 +194,97 @@ async def test_unknown_and_malformed_reads_are_problems(client: Client) -> None:
     assert (await client.get("/v1/streams/x?as_of=yesterday")).status_code == 422
 
 
+BIG = "99999999999999999999"
+"""More than a 64-bit integer: PostgreSQL's bigint cannot hold it."""
+UUID = "01890a5d-ac96-774b-bcce-b302099a8057"
+
+
+@pytest.mark.parametrize(("path", "field"), [
+    (f"/v1/events?after={BIG}", "after"),
+    (f"/v1/events/live?after={BIG}", "after"),
+    (f"/v1/streams/council?as_of={BIG}", "as_of"),
+    (f"/v1/aggregates/council?as_of={BIG}", "as_of"),
+    (f"/v1/checkpoints/{BIG}", "size"),
+    (f"/v1/proofs/inclusion?event_id={UUID}&tree_size={BIG}", "tree_size"),
+    (f"/v1/proofs/consistency?from=1&to={BIG}", "to"),
+    (f"/v1/proofs/consistency?from={BIG}&to=2", "from"),
+    ("/v1/streams/council?as_of=²", "as_of"),
+])
+async def test_an_integer_too_large_for_the_database_is_a_422_naming_it(
+    client: Client, path: str, field: str,
+) -> None:
+    response = await client.get(path)
+    assert response.status_code == 422, response.text
+    assert (response.json()["code"], response.json()["field"]) == ("request.invalid", field)
+
+
+async def test_a_last_event_id_too_large_for_the_database_is_a_422_naming_it(
+    client: Client,
+) -> None:
+    response = await client.get("/v1/events/live", headers={"Last-Event-ID": BIG})
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "Last-Event-ID"
+
+
+async def test_the_largest_64_bit_integer_is_answered_not_a_500(client: Client) -> None:
+    top = str(2**63 - 1)
+    assert (await client.get(f"/v1/events?after={top}")).status_code == 200
+    assert (await client.get(f"/v1/checkpoints/{top}")).status_code == 404
+    assert (await client.get(f"/v1/aggregates/council?as_of={top}")).status_code < 500
+    assert (await client.get(f"/v1/proofs/consistency?from=1&to={top}")).status_code < 500
+
+
+@pytest.mark.parametrize("path", ["/v1/streams/agenda-a-1", "/v1/aggregates/agenda-a-1"])
+async def test_as_of_a_position_the_log_has_not_reached_is_refused_naming_the_head(
+    client: Client, token: Headers, path: str,
+) -> None:
+    for i in (1, 2):
+        await client.post(PROPOSE.path, json=proposal(f"a-{i}"), headers=token())
+    beyond = await client.get(f"{path}?as_of=999999")
+    problem = beyond.json()
+    assert beyond.status_code == 422, beyond.text
+    assert (problem["code"], problem["field"], problem["head_position"]) == (
+        "as_of.beyond_head", "as_of", 2)
+    assert_korean_first(problem["detail"])
+    at_head = await client.get(f"{path}?as_of=2")
+    assert at_head.status_code == 200
+    assert at_head.json()["as_of_position"] == 2
+
+
+@pytest.mark.parametrize(("path", "code"), [
+    ("/v1/streams/nothing-here", "not_found"),
+    ("/v1/events/01890a5d-ac96-774b-bcce-b302099a8057", "not_found"),
+    ("/v1/aggregates/no-such-kind-of-stream", "not_found"),
+    ("/v1/checkpoint", "not_found"),
+    ("/v1/checkpoints/7", "not_found"),
+    ("/v1/proofs/consistency?from=1", "not_found"),
+    ("/v1/no-such-path", "not_found"),
+    ("/v1/events?limit=0", "request.invalid"),
+])
+async def test_generic_problems_read_korean_first_and_keep_their_codes(
+    client: Client, path: str, code: str,
+) -> None:
+    problem = (await client.get(path)).json()
+    assert problem["code"] == code
+    assert_korean_first(problem["title"])
+    assert_korean_first(problem["detail"])
+    assert problem["detail"] == f"{problem['message_ko']} / {problem['message_en']}"
+
+
+async def test_auth_and_rule_problems_read_korean_first(client: Client, token: Headers) -> None:
+    unauthenticated = (await client.post(PROPOSE.path, json=proposal("a-1"))).json()
+    forbidden = (await client.post(PROPOSE.path, json=proposal("a-1"),
+                                   headers=token("auditor"))).json()
+    await client.post(PROPOSE.path, json=proposal("a-1"), headers=token())
+    rule = (await client.post(PROPOSE.path, json=proposal("a-1"), headers=token())).json()
+    assert [p["code"] for p in (unauthenticated, forbidden, rule)] == [
+        "auth.unauthenticated", "auth.role_forbidden", "agenda.already_proposed"]
+    for problem in (unauthenticated, forbidden, rule):
+        assert_korean_first(problem["title"])
+        assert_korean_first(problem["detail"])
+    assert rule["title"] == "이미 제안된 의제입니다. / The agenda was already proposed."
+
+
 async def test_live_events_catch_up_then_follow_new_appends(
     live_server: str, token: Headers,
 ) -> None:
@@ -186,3 +328,49 @@ async def test_a_time_outside_the_utc_calendar_is_a_422_not_a_500(
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert await head(client) == 0
+
+
+EMPTY_LISTS = [
+    ("RecordDeliberation", "agenda_ids", "deliberation.no_agenda"),
+    ("MergeAgendas", "source_ids", "merge.too_few_sources"),
+    ("OpenVote", "candidate_ids", "vote.too_few_candidates"),
+]
+
+
+@pytest.mark.parametrize(("command", "field", "code"), EMPTY_LISTS)
+async def test_a_command_naming_an_empty_list_of_streams_is_refused_and_writes_nothing(
+    client: Client, token: Headers, command: str, field: str, code: str,
+) -> None:
+    handler = next(h for h in HANDLERS.values() if h.command.__name__ == command)
+    body = {**handler.example, field: []}
+    response = await client.post(handler.path, json=body, headers=token("admin"))
+    problem = response.json()
+    assert response.status_code == 422, response.text
+    assert (problem["code"], problem["field"]) == (code, field)
+    assert await head(client) == 0
+
+
+async def _first_live_position(http: httpx.AsyncClient, url: str,
+                               headers: dict[str, str]) -> int:
+    async with http.stream("GET", url, headers=headers) as response:
+        assert response.status_code == 200
+        async for line in response.aiter_lines():
+            if line.startswith("id:"):
+                return int(line[3:])
+    raise AssertionError("the stream ended without an event")
+
+
+async def test_a_reconnect_resumes_from_last_event_id_even_when_the_url_says_after(
+    live_server: str, token: Headers,
+) -> None:
+    async with httpx.AsyncClient(base_url=live_server, timeout=20) as http:
+        for i in range(3):
+            await http.post(PROPOSE.path, json=proposal(f"a-{i}"), headers=token())
+        url = "/v1/events/live?after=0"
+        assert await _first_live_position(http, url, {}) == 1
+        assert await _first_live_position(http, url, {"Last-Event-ID": "2"}) == 3
+        assert await _first_live_position(http, "/v1/events/live",
+                                          {"Last-Event-ID": "1"}) == 2
+        bad = await http.get(url, headers={"Last-Event-ID": "yesterday"})
+    assert bad.status_code == 422
+    assert bad.json()["field"] == "Last-Event-ID"

@@ -1,5 +1,15 @@
 """Every error the API answers with is an RFC 9457 problem, even one nobody foresaw."""
 
+import pytest
+
+from govledger_contracts.problems import (
+    NOT_FOUND_TITLE,
+    invalid_body,
+    invalid_field,
+    invalid_text,
+    problem_body,
+    validation_errors,
+)
 from govledger_ledger.http.problems import EXCEPTION_HANDLERS, MEDIA_TYPE
 
 
@@ -9,3 +19,46 @@ def test_an_unexpected_error_is_a_500_problem_with_a_stable_code() -> None:
     assert response.media_type == MEDIA_TYPE
     assert response.content["code"] == "internal.error"
     assert "boom" not in str(response.content)
+
+
+def test_a_missing_body_field_is_named_alike_in_field_and_errors_korean_first() -> None:
+    errors = validation_errors([{"message": "Object missing required field `title`",
+                                 "key": "data", "source": "body"}], "")
+    assert errors == [{"key": "title", "message": "The required field 'title' is missing.",
+                       "message_ko": "필수 항목 'title'이(가) 없습니다.", "source": "body"}]
+    body = invalid_body(errors)
+    assert (body["field"], body["code"], body["status"]) == ("title", "request.invalid", 422)
+    assert body["detail"] == ("필수 항목 'title'이(가) 없습니다. / "
+                              "The required field 'title' is missing.")
+
+
+def test_a_nested_field_is_named_by_its_path() -> None:
+    message = "Object missing required field `side`"
+    assert invalid_field(message, "duties[0]") == "duties[0].side"
+
+
+def test_a_parameter_is_named_as_the_client_sent_it() -> None:
+    [error] = validation_errors([{"message": "Expected `int` >= 1", "key": "from_size"}], "",
+                                {"from_size": "from"}.get)
+    assert error["key"] == "from"
+    assert error["message_ko"] == "'from'은(는) 1 이상의 정수여야 합니다."
+
+
+@pytest.mark.parametrize(("message", "korean"), [
+    ("Expected `int`, got `str`", "'f'은(는) 정수여야 합니다."),
+    ("Expected `int` <= 500", "'f'은(는) 500 이하의 정수여야 합니다."),
+    ("Invalid RFC3339 encoded date", "'f'은(는) YYYY-MM-DD 형식의 날짜여야 합니다."),
+    ("Expected `str` of length <= 255", "'f'의 길이는 255 이하여야 합니다."),
+    ("Expected `str` matching regex '^x$'", "'f' 값이 올바르지 않습니다."),
+])
+def test_validation_messages_read_in_korean_first(message: str, korean: str) -> None:
+    ko, en = invalid_text(message, "f")
+    assert ko == korean
+    assert en.startswith("'f'")
+
+
+def test_a_rule_problem_and_a_generic_one_share_one_shape() -> None:
+    body = problem_body(404, "not_found", NOT_FOUND_TITLE, ("없습니다.", "Missing."))
+    assert body["title"] == "찾을 수 없습니다 / Not found"
+    assert body["type"].endswith("/not_found")
+    assert (body["message_ko"], body["message_en"]) == ("없습니다.", "Missing.")

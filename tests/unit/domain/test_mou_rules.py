@@ -71,7 +71,9 @@ def test_amends_goals_and_duties_of_an_mou_in_force() -> None:
     assert emit.event.revision == 1
     assert ledger.state("mou-m1").goal_ids == ("g3",)
     empty = AmendMou(mou_id="m1", reason="t")
-    assert code_of(ledger.run("department_officer", empty)) == "mou.amendment_empty"
+    refused = ledger.run("department_officer", empty)
+    assert code_of(refused) == "mou.amendment_empty"
+    assert refused.field == "duties"  # type: ignore[union-attr]
     lopsided = AmendMou(mou_id="m1", duties=(DutySpec(side="public", duty="x"),), reason="t")
     assert code_of(ledger.run("department_officer", lopsided)) == "mou.duties_missing"
 

@@ -28,6 +28,12 @@ def test_every_code_the_domain_refuses_with_is_catalogued() -> None:
     assert {c for c in used if c.split(".")[0] in {k.split(".")[0] for k in RULES}} <= set(RULES)
 
 
+def test_every_refusal_of_an_invalid_command_names_its_field() -> None:
+    sources = [p.read_text("utf-8") for p in DOMAIN.glob("*.py") if p.name != "rules.py"]
+    unnamed = {c for text in sources for c in re.findall(r'refuse\("([a-z_.]+)"\)', text)}
+    assert [c for c in unnamed if RULES[c][0] == 422] == []
+
+
 def test_every_catalogued_code_is_exercised_by_a_test() -> None:
     tested = _codes_in(list(Path(__file__).parent.glob("test_*.py")))
     assert set(RULES) - tested == set()

@@ -6,20 +6,32 @@ Each reads its settings from ``GOVLEDGER_*`` environment variables; SIGTERM drai
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
 
 from govledger_ledger.settings import Settings, settings_from_env
 
+STARTUP_FAILURE = 3
+"""uvicorn's exit status when the server never started (the port taken, the lifespan failed)."""
 
-def _api(settings: Settings) -> None:
+
+def _api(settings: Settings) -> int:
     import uvicorn
 
     from govledger_ledger.http.app import create_app
+    from govledger_ledger.http.serving import LedgerServer
 
-    uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port,
-                log_level="info", timeout_graceful_shutdown=10)
+    app = create_app(settings)
+    server = LedgerServer(uvicorn.Config(app, host=settings.http_host, port=settings.http_port,
+                                         log_level="info", timeout_graceful_shutdown=10),
+                          draining=app.state.draining)
+    # uvicorn re-raises the signal that stopped it once it has drained; SIGINT then arrives
+    # as KeyboardInterrupt, SIGTERM ends the process with its default action.
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    return 0 if server.started else STARTUP_FAILURE
 
 
 async def _relay(settings: Settings) -> None:
@@ -43,9 +55,8 @@ def main(argv: list[str]) -> int:
         print(f"govledger: {exc}", file=sys.stderr)
         return 2
     if argv[0] == "api":
-        _api(settings)
-    else:
-        asyncio.run(_relay(settings))
+        return _api(settings)
+    asyncio.run(_relay(settings))
     return 0
 
 

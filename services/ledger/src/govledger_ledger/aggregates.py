@@ -37,6 +37,26 @@ class UnknownAggregate(ValueError):
     """No stream type has ids like this one."""
 
 
+class BeyondHead(ValueError):
+    """An ``as_of`` position the log has not reached: the answer would claim a state the
+    ledger has not recorded (and may never record as asked)."""
+
+    def __init__(self, position: int, head: int) -> None:
+        super().__init__(f"the log has not reached position {position} (head {head})")
+        self.position, self.head = position, head
+
+
+async def position_as_of(store: PostgresEventStore, as_of: int | dt.datetime) -> int:
+    """The log position ``as_of`` names: the last one recorded by a time, or a position up
+    to the head (BeyondHead otherwise)."""
+    if isinstance(as_of, dt.datetime):
+        return await store.position_at(as_of)
+    head, _ = await store.head()
+    if as_of > head:
+        raise BeyondHead(as_of, head)
+    return as_of
+
+
 async def aggregate_as_of(store: PostgresEventStore, stream_id: str,
                           as_of: int | dt.datetime | None = None, *,
                           occurred_by: dt.datetime | None = None) -> AggregateState:
@@ -46,7 +66,7 @@ async def aggregate_as_of(store: PostgresEventStore, stream_id: str,
         stream_type(stream_id)
     except ValueError as exc:
         raise UnknownAggregate(str(exc)) from exc
-    position = await store.position_at(as_of) if isinstance(as_of, dt.datetime) else as_of
+    position = None if as_of is None else await position_as_of(store, as_of)
     stream = await store.read_stream(stream_id, up_to_position=position)
     envelopes = [e for e in stream.envelopes
                  if occurred_by is None or e.occurred_at <= occurred_by]

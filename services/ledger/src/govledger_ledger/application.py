@@ -119,6 +119,8 @@ class LedgerApplication:
         # Prepare first: the key is bound to the prepared command, so a ballot's fingerprint
         # covers the voter's pseudonym, never the resident's identifier.
         command = handler.prepare(command, ctx)
+        if not handler.streams(command):
+            return self._judged_on_nothing(handler, command, ctx)
         idem = None
         if idempotency_key is not None:
             idem = IdempotencyRecord(subject=actor.id, key=idempotency_key,
@@ -149,6 +151,15 @@ class LedgerApplication:
                 return await self._store.find_idempotent(idem) or result
             return result
         raise AssertionError("unreachable")
+
+    @staticmethod
+    def _judged_on_nothing(handler: Handler[Any], command: Command, ctx: Context) -> Rejected:
+        """A command that names no stream (a deliberation on no agenda) reads and writes
+        nothing, so its own rules refuse it; there is no stream to append to otherwise."""
+        decision = handler.decide(command, {}, ctx)
+        if not isinstance(decision, Rejected):
+            raise AssertionError(f"{type(command).__name__} named no stream yet was accepted")
+        return decision
 
     async def _states_for(self, handler: Handler[Any], command: Command,
                           fresh: bool) -> tuple[dict[str, tuple[int, Any]], bool]:

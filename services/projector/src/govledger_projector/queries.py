@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import msgspec
@@ -30,6 +30,10 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
 class UnknownFilter(ValueError):
     """A query parameter that names no field of the model's entities."""
 
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
 
 def matches(entity: msgspec.Struct, filters: Mapping[str, str]) -> bool:
     """Equality on the entity's fields, compared as text (``year=2023``, ``status=open``)."""
@@ -41,10 +45,40 @@ def matches(entity: msgspec.Struct, filters: Mapping[str, str]) -> bool:
     return True
 
 
+class InvalidFilter(ValueError):
+    """A filter value its field can never hold (``year=abc``): refused, not an empty page."""
+
+    def __init__(self, field: str, kind: str) -> None:
+        super().__init__(f"Expected `{kind}`, got `str`")
+        self.field, self.kind = field, kind
+
+
+def _boolean(text: str) -> bool:
+    if text not in ("true", "false"):
+        raise ValueError(text)
+    return text == "true"
+
+
+_SCALARS: dict[Any, tuple[str, Callable[[str], object]]] = {
+    int: ("int", int), float: ("float", float), bool: ("bool", _boolean),
+    dt.date: ("date", dt.date.fromisoformat),
+}
+"""Field types whose filter value is checked: (kind for the message, parser)."""
+
+
 def check_filters(entity_type: type[msgspec.Struct], filters: Mapping[str, str]) -> None:
-    unknown = set(filters) - set(entity_type.__struct_fields__)
+    """Every filter names a field of the entity, with a value that field could hold."""
+    unknown = sorted(set(filters) - set(entity_type.__struct_fields__))
     if unknown:
-        raise UnknownFilter(f"no such field to filter on: {', '.join(sorted(unknown))}")
+        raise UnknownFilter(unknown[0], f"no such field to filter on: {', '.join(unknown)}")
+    for f in msgspec.structs.fields(entity_type):
+        scalar = _SCALARS.get(f.type) if f.name in filters else None
+        if scalar is None:
+            continue
+        try:
+            scalar[1](filters[f.name])
+        except ValueError:
+            raise InvalidFilter(f.name, scalar[0]) from None
 
 
 def select(entities: Iterable[Any], filters: Mapping[str, str], *,

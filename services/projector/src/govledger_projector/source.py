@@ -24,6 +24,16 @@ from govledger_contracts.envelope import ENVELOPE_DECODER, Envelope
 from govledger_projector.settings import Settings
 
 
+class PositionUnknown(LookupError):
+    """A ledger position the event stream has not reached (``head``, when known, is its
+    last): a view as of it would claim a state the ledger has not recorded."""
+
+    def __init__(self, position: int, head: int | None = None) -> None:
+        ends = "" if head is None else f" (it ends at {head})"
+        super().__init__(f"the log has not reached position {position}{ends}")
+        self.position, self.head = position, head
+
+
 async def stream_last_seq(js: JetStreamContext, stream: str) -> int:
     try:
         return int((await js.stream_info(stream)).state.last_seq)
@@ -133,7 +143,7 @@ async def read_range(js: JetStreamContext, stream: str, start: int, end: int, *,
             try:
                 msgs = await sub.fetch(min(batch, end - position), timeout=5)
             except (TimeoutError, nats.errors.TimeoutError) as exc:
-                raise LookupError(f"stream {stream} ends before position {end}") from exc
+                raise PositionUnknown(end) from exc
             chunk = [ENVELOPE_DECODER.decode(m.data) for m in msgs]
             chunk = [e for e in chunk if e.position <= end]
             if chunk:

@@ -133,7 +133,7 @@ def decide_amend(cmd: AmendMou, states: Mapping[str, Any], ctx: Context) -> Deci
     stream = mou_stream(cmd.mou_id)
     state: MouState = states[stream]
     rejection = (
-        (refuse("mou.amendment_empty") if not (cmd.duties or cmd.goals) else None)
+        (refuse("mou.amendment_empty", "duties") if not (cmd.duties or cmd.goals) else None)
         or (duties_invalid(cmd.duties) if cmd.duties else None)
         or (goals_invalid(cmd.goals, state.year) if cmd.goals else None)
         or in_force(state, "mou_id")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get
-from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery
 
 from govledger_ledger.aggregates import AggregateState, UnknownAggregate, aggregate_as_of
-from govledger_ledger.http.reads import parse_as_of
+from govledger_ledger.http.problems import missing
+from govledger_ledger.http.reads import parse_as_of, parse_time
 from govledger_ledger.http.security import require_reader
 
 
@@ -21,14 +21,9 @@ async def get_aggregate(request: Request[Any, Any, Any], stream_id: FromPath[str
                         occurred_by: FromQuery[str | None] = None) -> AggregateState:
     require_reader(request)
     point = None if as_of is None else parse_as_of(as_of)
-    occurred = None if occurred_by is None else parse_as_of(occurred_by)
-    if isinstance(occurred, int):
-        raise ValidationException(
-            "occurred_by must be an ISO 8601 time with a zone",
-            extra=[{"key": "occurred_by", "message": "not a zoned ISO time"}],
-        )
+    occurred = None if occurred_by is None else parse_time(occurred_by, "occurred_by")
     try:
         return await aggregate_as_of(request.app.state.store, stream_id, point,
                                      occurred_by=occurred)
     except UnknownAggregate as exc:
-        raise NotFoundException(str(exc)) from None
+        raise missing(f"'{stream_id}'은(는) 어떤 집합체의 식별자도 아닙니다.", str(exc)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -75,6 +76,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
         try:
             yield
         finally:
+            app.state.draining.set()  # under a server that did not say so before
             await store.close()
             await notifier.close()
             await link.close()
@@ -86,6 +88,8 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"settings": settings,
+                     # Set when the server begins to shut down: live streams end (serving.py).
+                     "draining": asyncio.Event(),
                      "tokens": TokenCache(load_or_create_key(settings.data_dir,
                                                              settings.jwt_secret)),
                      "verifier_key": verifier_key_text(settings)}),

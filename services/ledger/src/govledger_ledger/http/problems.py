@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    NotFoundException,
+    SerializationException,
+    ValidationException,
+)
+from litestar.params import ParameterKwarg
 
+from govledger_contracts.problems import (
+    INVALID_TITLE,
+    MEDIA_TYPE,
+    NOT_FOUND_TITLE,
+    Text,
+    invalid_body,
+    korean_of,
+    malformed_json,
+    problem_body,
+    validation_errors,
+)
+from govledger_ledger.aggregates import BeyondHead
 from govledger_ledger.application import Forbidden
 from govledger_ledger.auth import AuthError
 from govledger_ledger.domain.core import Rejected
@@ -21,103 +39,131 @@ from govledger_ledger.ports import (
 )
 
 log = logging.getLogger("govledger.http")
-PROBLEM_TYPE = "https://govledger.seongdong.go.kr/problems/"
-MEDIA_TYPE = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
 
 
-def problem(status: int, code: str, title: str, detail: str, *,
+def problem(status: int, code: str, title: Text, message: Text, *,
             headers: dict[str, str] | None = None, **extra: Any) -> Response[dict[str, Any]]:
-    """A problem-details response; ``code`` is the stable dotted code, also the type's suffix."""
-    body = {"type": PROBLEM_TYPE + code, "title": title, "status": status, "detail": detail,
-            "code": code, **extra}
-    return Response(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+    """A problem-details response: title and detail Korean first, English beside it."""
+    return Response(problem_body(status, code, title, message, **extra), status_code=status,
+                    media_type=MEDIA_TYPE, headers=headers)
 
 
 def rejected(r: Rejected) -> Response[dict[str, Any]]:
-    extra: dict[str, Any] = {"message_ko": r.message_ko, "message_en": r.message_en}
-    if r.field is not None:
-        extra["field"] = r.field
-    return problem(r.status, r.code, r.message_en, f"{r.message_ko} / {r.message_en}", **extra)
+    extra: dict[str, Any] = {} if r.field is None else {"field": r.field}
+    text = (r.message_ko, r.message_en)
+    return problem(r.status, r.code, text, text, **extra)
 
 
-_FIELD_PATTERNS = (
-    re.compile(r" - at `\$\.([^`]+)`"),
-    re.compile(r"(?:missing required field|unknown field) `([^`]+)`"),
-)
+def missing(ko: str, en: str) -> NotFoundException:
+    """A 404 ``not_found``, in the ward's words."""
+    return NotFoundException(en, extra={"message_ko": ko})
 
 
-def _field_of(message: str, key: str | None) -> str | None:
-    """The offending field: msgspec's ``$.path``, a missing/unknown field, else the key."""
-    for pattern in _FIELD_PATTERNS:
-        match = pattern.search(message)
-        if match:
-            return match.group(1)
-    return key if key not in (None, "data") else None
+def invalid(field: str, ko: str, en: str) -> ValidationException:
+    """A 422 ``request.invalid`` about one request field, in the ward's words."""
+    return ValidationException(en, extra=[{"key": field, "message": en, "message_ko": ko}])
 
 
-def _validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
-    errors = exc.extra if isinstance(exc.extra, list) else []
-    first = errors[0] if errors and isinstance(errors[0], dict) else {}
-    detail = str(first.get("message", exc.detail))
-    return problem(422, "request.invalid", "The request is not valid", detail,
-                   field=_field_of(detail, first.get("key")), errors=errors)
+def _sent_name(request: Request[Any, Any, Any], name: str | None) -> str | None:
+    """The name the client sent: a parameter's alias (``from``, ``Last-Event-ID``), not the
+    handler's Python name for it (``from_size``)."""
+    handler = request.scope.get("route_handler")
+    if name is None or handler is None:
+        return name
+    parameter = handler.parsed_fn_signature.parameters.get(name)
+    kwarg = parameter.kwarg_definition if parameter is not None else None
+    return kwarg.name or name if isinstance(kwarg, ParameterKwarg) else name
+
+
+def _validation(request: Request[Any, Any, Any],
+                exc: ValidationException) -> Response[dict[str, Any]]:
+    errors = validation_errors(exc.extra, str(exc.detail),
+                               lambda name: _sent_name(request, name))
+    return Response(invalid_body(errors), status_code=422, media_type=MEDIA_TYPE)
+
+
+def _client_error(request: Request[Any, Any, Any],
+                  exc: ClientException) -> Response[dict[str, Any]]:
+    if isinstance(exc.__cause__, SerializationException):  # the body is not JSON at all
+        return problem(400, "request.malformed_json",
+                       ("요청 본문이 JSON이 아닙니다", "The request body is not JSON"),
+                       malformed_json(str(exc.detail)))
+    return _http(request, exc)
 
 
 def _conflict(_: Request[Any, Any, Any], exc: ConcurrencyConflict) -> Response[dict[str, Any]]:
-    return problem(409, "stream.version_conflict", "Version conflict", str(exc),
-                   stream_id=exc.stream_id, expected_version=exc.expected,
+    ko = (f"스트림 '{exc.stream_id}'의 현재 버전({exc.actual})이 기대한 버전({exc.expected})과 "
+          "다릅니다.")
+    return problem(409, "stream.version_conflict", ("버전 충돌", "Version conflict"),
+                   (ko, str(exc)), stream_id=exc.stream_id, expected_version=exc.expected,
                    current_version=exc.actual)
 
 
 def _idempotency(_: Request[Any, Any, Any], exc: IdempotencyMismatch) -> Response[dict[str, Any]]:
-    return problem(409, "idempotency.key_reused", "Idempotency-Key reused",
-                   "이 Idempotency-Key는 다른 요청 본문에 이미 쓰였습니다. / "
-                   "This Idempotency-Key was already used with a different request body.")
+    return problem(409, "idempotency.key_reused",
+                   ("Idempotency-Key가 재사용되었습니다", "Idempotency-Key reused"),
+                   ("이 Idempotency-Key는 다른 요청 본문에 이미 쓰였습니다.",
+                    "This Idempotency-Key was already used with a different request body."))
 
 
 def _unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    return problem(503, "store.unavailable", "The ledger database is unreachable",
-                   "Nothing was written; retry later.",
+    return problem(503, "store.unavailable",
+                   ("원장 데이터베이스에 연결할 수 없습니다", "The ledger database is unreachable"),
+                   ("아무것도 기록되지 않았습니다. 잠시 후 다시 시도하십시오.",
+                    "Nothing was written; retry later."),
                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def _outcome_unknown(_: Request[Any, Any, Any],
                      exc: CommitOutcomeUnknown) -> Response[dict[str, Any]]:
-    return problem(503, "store.outcome_unknown", "The ledger lost its database mid-commit",
-                   "기록되었을 수도 있습니다. 같은 Idempotency-Key로 다시 보내십시오. / "
-                   "The events may or may not be recorded; retry with the same "
-                   "Idempotency-Key.",
+    return problem(503, "store.outcome_unknown",
+                   ("기록 중 데이터베이스 연결이 끊겼습니다",
+                    "The ledger lost its database mid-commit"),
+                   ("기록되었을 수도 있습니다. 같은 Idempotency-Key로 다시 보내십시오.",
+                    "The events may or may not be recorded; retry with the same "
+                    "Idempotency-Key."),
                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def _internal(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unexpected error", exc_info=exc)
-    return problem(500, "internal.error", "Internal error",
-                   "예기치 않은 오류입니다. / An unexpected error; it has been logged.")
+    return problem(500, "internal.error", ("내부 오류", "Internal error"),
+                   ("예기치 않은 오류입니다.", "An unexpected error; it has been logged."))
 
 
 def _invalid(_: Request[Any, Any, Any], exc: InvalidData) -> Response[dict[str, Any]]:
-    return problem(422, "request.invalid", "The request is not valid", str(exc))
+    return problem(422, "request.invalid", INVALID_TITLE,
+                   ("원장에 기록할 수 없는 값이 있습니다.", str(exc)))
 
 
 def _auth(_: Request[Any, Any, Any], exc: AuthError) -> Response[dict[str, Any]]:
-    return problem(401, "auth.unauthenticated", "Authentication required", str(exc),
+    return problem(401, "auth.unauthenticated", ("인증이 필요합니다", "Authentication required"),
+                   ("유효한 Bearer 토큰이 필요합니다.", str(exc)),
                    headers={"WWW-Authenticate": 'Bearer realm="govledger"'})
 
 
 def _forbidden(_: Request[Any, Any, Any], exc: Forbidden) -> Response[dict[str, Any]]:
-    return problem(403, "auth.role_forbidden", "Forbidden",
-                   f"이 역할로는 할 수 없는 명령입니다. / {exc}")
+    return problem(403, "auth.role_forbidden", ("권한이 없습니다", "Forbidden"),
+                   ("이 역할로는 할 수 없는 명령입니다.", str(exc)))
+
+
+def _beyond_head(_: Request[Any, Any, Any], exc: BeyondHead) -> Response[dict[str, Any]]:
+    title = ("원장이 아직 그 위치에 이르지 않았습니다", "The log has not reached that position")
+    message = (f"원장의 마지막 위치는 {exc.head}입니다. 위치 {exc.position}은(는) 아직 없습니다.",
+               f"The log ends at position {exc.head}; position {exc.position} is not "
+               "recorded yet.")
+    return problem(422, "as_of.beyond_head", title, message, field="as_of",
+                   head_position=exc.head)
 
 
 def _not_found(_: Request[Any, Any, Any], exc: NotFoundException) -> Response[dict[str, Any]]:
-    return problem(404, "not_found", "Not found", str(exc.detail))
+    return problem(404, "not_found", NOT_FOUND_TITLE, (korean_of(exc.extra), str(exc.detail)))
 
 
 def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
-    return problem(exc.status_code, f"http.{exc.status_code}", str(exc.detail), str(exc.detail),
-                   headers=exc.headers)
+    text = (korean_of(exc.extra, exc.status_code), str(exc.detail))
+    return problem(exc.status_code, f"http.{exc.status_code}", text, text, headers=exc.headers)
 
 
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
@@ -130,6 +176,8 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     AuthError: _auth,
     Forbidden: _forbidden,
     NotFoundException: _not_found,
+    BeyondHead: _beyond_head,
+    ClientException: _client_error,
     HTTPException: _http,
     Exception: _internal,
 }

@@ -7,27 +7,29 @@ means something against a signed (size, root). See docs/adr/0004 and docs/auditi
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, get
-from litestar.exceptions import NotFoundException, ValidationException
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.exceptions import NotFoundException
+from litestar.params import FromQuery, PathParameter, QueryParameter
 
 from govledger_contracts.audit.leaves import line_leaf
 from govledger_contracts.audit.merkle import leaf_hash
 from govledger_contracts.envelope import ENVELOPE_ENCODER, Envelope
+from govledger_contracts.problems import MAX_INTEGER
 from govledger_ledger.adapters.merkle_store import (
     MerkleProofs,
     StoredCheckpoint,
     TreeSizeExceeded,
 )
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
-from govledger_ledger.http.problems import problem
+from govledger_ledger.http.problems import invalid, missing, problem
+from govledger_ledger.http.reads import check_uuid
 from govledger_ledger.http.security import require_reader
 
-NOTE_MEDIA_TYPE = "text/plain; charset=utf-8"
+NOTE_MEDIA_TYPE = "text/plain"
+"""Litestar adds ``; charset=utf-8`` to every ``text/*`` type itself (the response encoding)."""
 
 
 class InclusionProof(msgspec.Struct, frozen=True, kw_only=True):
@@ -66,30 +68,39 @@ def _proofs(request: Request[Any, Any, Any]) -> MerkleProofs:
 
 
 def _size_unavailable(_: Request[Any, Any, Any], exc: TreeSizeExceeded) -> Response[Any]:
-    return problem(422, "proof.tree_size_unavailable", "The tree is not that large yet", str(exc),
-                   message_ko="요청한 트리 크기가 아직 서명된 트리보다 큽니다.")
+    return problem(422, "proof.tree_size_unavailable",
+                   ("트리가 아직 그만큼 크지 않습니다", "The tree is not that large yet"),
+                   ("요청한 트리 크기가 아직 서명된 트리보다 큽니다.", str(exc)))
+
+
+def _unsigned() -> NotFoundException:
+    return missing("아직 서명된 체크포인트가 없습니다.", "no checkpoint has been signed yet")
 
 
 PROOF_ERRORS: dict[type[Exception] | int, Any] = {TreeSizeExceeded: _size_unavailable}
 
 
-def _note(checkpoint: StoredCheckpoint | None, what: str) -> Response[str]:
+def _note(checkpoint: StoredCheckpoint | None, absent: NotFoundException) -> Response[str]:
     if checkpoint is None:
-        raise NotFoundException(f"no checkpoint {what}")
+        raise absent
     return Response(checkpoint.signed_note, media_type=NOTE_MEDIA_TYPE)
 
 
 @get("/v1/checkpoint", summary="The latest signed checkpoint (C2SP signed note)", tags=["audit"])
 async def latest_checkpoint(request: Request[Any, Any, Any]) -> Response[str]:
     require_reader(request)
-    return _note(await _proofs(request).latest_checkpoint(), "has been signed yet")
+    return _note(await _proofs(request).latest_checkpoint(), _unsigned())
 
 
 @get("/v1/checkpoints/{size:int}", summary="The signed checkpoint at a tree size",
      tags=["audit"])
-async def checkpoint_at(request: Request[Any, Any, Any], size: FromPath[int]) -> Response[str]:
+async def checkpoint_at(
+    request: Request[Any, Any, Any],
+    size: Annotated[int, PathParameter(ge=1, le=MAX_INTEGER)],
+) -> Response[str]:
     require_reader(request)
-    return _note(await _proofs(request).checkpoint(size), f"at size {size}")
+    absent = missing(f"크기 {size}의 체크포인트가 없습니다.", f"no checkpoint at size {size}")
+    return _note(await _proofs(request).checkpoint(size), absent)
 
 
 @get("/v1/key", summary="The checkpoint verifier key (sumdb/note format)", tags=["audit"],
@@ -105,20 +116,16 @@ async def _signed_size(proofs: MerkleProofs, size: int | None) -> int:
         return size
     latest = await proofs.latest_checkpoint()
     if latest is None:
-        raise NotFoundException("no checkpoint has been signed yet")
+        raise _unsigned()
     return latest.size
 
 
 async def _event(request: Request[Any, Any, Any], event_id: str) -> Envelope:
-    try:
-        uuid.UUID(event_id)
-    except ValueError:
-        raise ValidationException(f"not a UUID: {event_id!r}",
-                                  extra=[{"key": "event_id", "message": "not a UUID"}]) from None
+    check_uuid(event_id)
     store: PostgresEventStore = request.app.state.store
     envelope = await store.get_event(event_id)
     if envelope is None:
-        raise NotFoundException(f"no event {event_id}")
+        raise missing(f"이벤트 '{event_id}'이(가) 없습니다.", f"no event {event_id}")
     return envelope
 
 
@@ -127,7 +134,7 @@ async def _event(request: Request[Any, Any, Any], event_id: str) -> Envelope:
 async def inclusion_proof(
     request: Request[Any, Any, Any],
     event_id: FromQuery[str],
-    tree_size: Annotated[int | None, QueryParameter(ge=1)] = None,
+    tree_size: Annotated[int | None, QueryParameter(ge=1, le=MAX_INTEGER)] = None,
 ) -> InclusionProof:
     require_reader(request)
     proofs = _proofs(request)
@@ -149,17 +156,15 @@ async def inclusion_proof(
      tags=["audit"], exception_handlers=PROOF_ERRORS)
 async def consistency_proof(
     request: Request[Any, Any, Any],
-    from_size: Annotated[int, QueryParameter(name="from", ge=1)],
-    to_size: Annotated[int | None, QueryParameter(name="to", ge=1)] = None,
+    from_size: Annotated[int, QueryParameter(name="from", ge=1, le=MAX_INTEGER)],
+    to_size: Annotated[int | None, QueryParameter(name="to", ge=1, le=MAX_INTEGER)] = None,
 ) -> ConsistencyProof:
     require_reader(request)
     proofs = _proofs(request)
     size2 = await _signed_size(proofs, to_size)
     if from_size > size2:
-        raise ValidationException(
-            f"from ({from_size}) is larger than to ({size2})",
-            extra=[{"key": "from", "message": "must not exceed to"}],
-        )
+        raise invalid("from", f"'from'({from_size})이 'to'({size2})보다 큽니다.",
+                      f"'from' ({from_size}) is larger than 'to' ({size2}).")
     proof = await proofs.consistency(from_size, size2)
     return ConsistencyProof(
         from_size=from_size, to_size=size2, from_root=proof.roots[0].hex(),

@@ -2,45 +2,82 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 
-from govledger_projector.queries import UnknownFilter
+from govledger_contracts.problems import (
+    MEDIA_TYPE,
+    NOT_FOUND_TITLE,
+    Text,
+    invalid_body,
+    korean_of,
+    problem_body,
+    validation_errors,
+)
+from govledger_projector.queries import InvalidFilter, UnknownFilter
+from govledger_projector.source import PositionUnknown
 
-PROBLEM_TYPE = "https://govledger.seongdong.go.kr/problems/"
-MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger("govledger.projector.http")
 
 
-def problem(status: int, code: str, title: str, detail: str) -> Response[dict[str, Any]]:
-    body = {"type": PROBLEM_TYPE + code, "title": title, "status": status, "detail": detail,
-            "code": code}
-    return Response(body, status_code=status, media_type=MEDIA_TYPE)
+def problem(status: int, code: str, title: Text, message: Text,
+            **extra: Any) -> Response[dict[str, Any]]:
+    """A problem-details response: title and detail Korean first, English beside it."""
+    return Response(problem_body(status, code, title, message, **extra), status_code=status,
+                    media_type=MEDIA_TYPE)
+
+
+def missing(ko: str, en: str) -> NotFoundException:
+    """A 404 ``view.not_found``, in the ward's words."""
+    return NotFoundException(en, extra={"message_ko": ko})
 
 
 def _not_found(_: Request[Any, Any, Any], exc: NotFoundException) -> Response[dict[str, Any]]:
-    return problem(404, "view.not_found", "Not found", str(exc.detail))
+    return problem(404, "view.not_found", NOT_FOUND_TITLE,
+                   (korean_of(exc.extra), str(exc.detail)))
 
 
 def _invalid(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
-    return problem(422, "request.invalid", "The request is not valid", str(exc.detail))
+    errors = validation_errors(exc.extra, str(exc.detail))
+    return Response(invalid_body(errors), status_code=422, media_type=MEDIA_TYPE)
+
+
+def _invalid_filter(_: Request[Any, Any, Any], exc: InvalidFilter) -> Response[dict[str, Any]]:
+    errors = validation_errors([{"key": exc.field, "message": str(exc), "source": "query"}], "")
+    return Response(invalid_body(errors), status_code=422, media_type=MEDIA_TYPE)
 
 
 def _unknown_filter(_: Request[Any, Any, Any], exc: UnknownFilter) -> Response[dict[str, Any]]:
-    return problem(422, "view.filter_unknown", "Unknown filter", str(exc))
+    return problem(422, "view.filter_unknown", ("알 수 없는 필터입니다", "Unknown filter"),
+                   (f"'{exc.field}'은(는) 이 읽기 모델의 항목이 아닙니다.", str(exc)),
+                   field=exc.field)
 
 
-def _lookup(_: Request[Any, Any, Any], exc: LookupError) -> Response[dict[str, Any]]:
-    return problem(422, "view.position_unknown", "The log does not reach that position",
-                   str(exc))
+def _position_unknown(_: Request[Any, Any, Any],
+                      exc: PositionUnknown) -> Response[dict[str, Any]]:
+    ends = "" if exc.head is None else f"원장의 마지막 위치는 {exc.head}입니다. "
+    return problem(422, "view.position_unknown",
+                   ("원장이 그 위치에 이르지 않았습니다", "The log does not reach that position"),
+                   (f"{ends}위치 {exc.position}은(는) 아직 없습니다.", str(exc)),
+                   field="as_of_position", head_position=exc.head)
 
 
 def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
-    return problem(exc.status_code, "http.error", str(exc.detail), str(exc.detail))
+    text = (korean_of(exc.extra, exc.status_code), str(exc.detail))
+    return problem(exc.status_code, "http.error", text, text)
+
+
+def _internal(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unexpected error", exc_info=exc)
+    return problem(500, "internal.error", ("내부 오류", "Internal error"),
+                   ("예기치 않은 오류입니다.", "An unexpected error; it has been logged."))
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     NotFoundException: _not_found, ValidationException: _invalid,
-    UnknownFilter: _unknown_filter, LookupError: _lookup, HTTPException: _http,
+    UnknownFilter: _unknown_filter, InvalidFilter: _invalid_filter,
+    PositionUnknown: _position_unknown, HTTPException: _http, Exception: _internal,
 }

@@ -12,9 +12,9 @@ import re
 from typing import Annotated, Any, Literal
 
 from litestar import Request, Response, get
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 
+from govledger_projector.http.problems import missing
 from govledger_projector.report_files import page_links, report_from
 from govledger_projector.reports import (
     Report,
@@ -34,7 +34,7 @@ LANG = ("`ko` or `en`: the page in that language only, `<html lang>` set to it; 
 
 async def _report(request: Req, year: int) -> Report:
     if not 2000 <= year <= 2100:
-        raise NotFoundException(f"no report for {year}")
+        raise missing(f"{year}년 보고서는 없습니다.", f"no report for {year}")
     async with request.app.state.pool.acquire() as conn:
         return await report_from(conn, year, request.app.state.settings.ward)
 
@@ -42,7 +42,8 @@ async def _report(request: Req, year: int) -> Report:
 def _csv(report: Report, table: str) -> Response[str]:
     csvs = report_csvs(report)
     if table not in csvs:
-        raise NotFoundException(f"no table {table!r}; one of {', '.join(csvs)}")
+        raise missing(f"표 '{table}'이(가) 없습니다. 다음 중 하나: {', '.join(csvs)}",
+                      f"no table {table!r}; one of {', '.join(csvs)}")
     filename = f"{file_stem(report.year)}-{table}"
     return Response(csvs[table], media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -58,7 +59,8 @@ async def report(
 ) -> Response[Any]:
     match = _NAME.fullmatch(name)
     if match is None:
-        raise NotFoundException(f"no report {name!r}; try /v1/reports/2023 or 2023.json")
+        raise missing(f"보고서 '{name}'이(가) 없습니다. 예: /v1/reports/2023, 2023.json",
+                      f"no report {name!r}; try /v1/reports/2023 or 2023.json")
     built = await _report(request, int(match["year"]))
     if match["table"]:
         return _csv(built, match["table"])

@@ -7,14 +7,15 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, get
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 
+from govledger_contracts.problems import MAX_INTEGER
 from govledger_contracts.views import MODELS
+from govledger_projector.http.problems import missing
 from govledger_projector.projections import PROJECTIONS, View, as_of
 from govledger_projector.projections.agenda import provenance
 from govledger_projector.queries import SPECIAL, Page, check_filters, page, select
-from govledger_projector.source import read_range, stream_last_seq
+from govledger_projector.source import PositionUnknown, read_range, stream_last_seq
 from govledger_projector.store import fetch_entities, fetch_summary
 
 Req = Request[Any, Any, Any]
@@ -22,11 +23,15 @@ MODEL_DOC = "One of: " + ", ".join(MODELS)
 POSITION = "the view as of this ledger position (folded from the stream)"
 DAY = "the view as of the end of this Seoul calendar day (folded from the stream)"
 SEATED = "members: only seats held that day"
+AsOfPosition = Annotated[int | None, QueryParameter(ge=0, le=MAX_INTEGER, description=POSITION)]
+MAX_DAYS = 36_500
+"""``expiring_within_days`` up to a century: a date beyond year 9999 cannot be computed."""
 
 
 def _model(name: str) -> str:
     if name not in MODELS:
-        raise NotFoundException(f"no read model {name!r}; {MODEL_DOC}")
+        raise missing(f"읽기 모델 '{name}'이(가) 없습니다. 다음 중 하나: {', '.join(MODELS)}",
+                      f"no read model {name!r}; {MODEL_DOC}")
     return name
 
 
@@ -35,7 +40,10 @@ async def _past_view(request: Req, model: str, position: int | None,
     """Fold the stream from its first event: the view as it was (pure ``as_of``)."""
     settings = request.app.state.settings
     js = request.app.state.nats.jetstream()
-    end = position if position is not None else await stream_last_seq(js, settings.stream_name)
+    head = await stream_last_seq(js, settings.stream_name)
+    if position is not None and position > head:
+        raise PositionUnknown(position, head)  # at once, not after a read that times out
+    end = position if position is not None else head
     envelopes = [e async for chunk in read_range(js, settings.stream_name, 1, end)
                  for e in chunk]
     return as_of(envelopes, position=position, day=day)[model]
@@ -55,11 +63,11 @@ async def _view(request: Req, model: str, position: int | None = None,
 async def list_view(
     request: Req, model: FromPath[str],
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-    offset: Annotated[int, QueryParameter(ge=0)] = 0,
-    as_of_position: Annotated[int | None, QueryParameter(ge=0, description=POSITION)] = None,
+    offset: Annotated[int, QueryParameter(ge=0, le=MAX_INTEGER)] = 0,
+    as_of_position: AsOfPosition = None,
     as_of_date: Annotated[dt.date | None, QueryParameter(description=DAY)] = None,
     seated_on: Annotated[dt.date | None, QueryParameter(description=SEATED)] = None,
-    expiring_within_days: Annotated[int | None, QueryParameter(ge=0)] = None,
+    expiring_within_days: Annotated[int | None, QueryParameter(ge=0, le=MAX_DAYS)] = None,
     domain: Annotated[str | None, QueryParameter(description="agendas: has this domain")] = None,
 ) -> Page:
     _model(model)
@@ -79,7 +87,7 @@ async def list_view(
      "is the ledger position of the last event that changed the summary's inputs (an entity "
      "of the model; for `members` also a new latest day), not the head: compare `/lag`.")
 async def view_summary(request: Req, model: FromPath[str],
-                       as_of_position: Annotated[int | None, QueryParameter(ge=0)] = None) -> Any:
+                       as_of_position: AsOfPosition = None) -> Any:
     _model(model)
     if as_of_position is None:
         async with request.app.state.pool.acquire() as conn:
@@ -92,10 +100,11 @@ async def view_summary(request: Req, model: FromPath[str],
 
 @get("/v1/views/{model:str}/{key:str}", summary="One entity of a read model", tags=["views"])
 async def view_entity(request: Req, model: FromPath[str], key: FromPath[str],
-                      as_of_position: Annotated[int | None, QueryParameter(ge=0)] = None) -> Any:
+                      as_of_position: AsOfPosition = None) -> Any:
     view = await _view(request, _model(model), as_of_position)
     if key not in view.entities:
-        raise NotFoundException(f"{model} has no {key!r} at position {view.position}")
+        raise missing(f"{model}에 위치 {view.position} 기준으로 '{key}'이(가) 없습니다.",
+                      f"{model} has no {key!r} at position {view.position}")
     return view.entities[key]
 
 
@@ -105,10 +114,11 @@ async def view_entity(request: Req, model: FromPath[str], key: FromPath[str],
 async def agenda_provenance(request: Req, model: FromPath[str],
                             agenda_id: FromPath[str]) -> list[dict[str, Any]]:
     if model != "agendas":
-        raise NotFoundException("provenance is kept for agendas only")
+        raise missing("출처(provenance)는 의제(agendas)에만 있습니다.",
+                      "provenance is kept for agendas only")
     view = await _view(request, "agendas")
     if agenda_id not in view.entities:
-        raise NotFoundException(f"no agenda {agenda_id!r}")
+        raise missing(f"의제 '{agenda_id}'이(가) 없습니다.", f"no agenda {agenda_id!r}")
     return [{"depth": depth, "agenda": agenda}
             for depth, agenda in provenance(view.entities, agenda_id)]
 
