@@ -36,14 +36,16 @@ STOP_TIMEOUT = 60.0
 class Up:
     """A ``govledger up`` child process and everything it printed."""
 
-    def __init__(self, data_dir: Path, http_port: int) -> None:
+    def __init__(self, data_dir: Path | None, http_port: int, cwd: Path | None = None) -> None:
+        """``data_dir=None``: no --data-dir; ``up`` finds it from ``cwd`` as the README says."""
         # Embedded servers, like a user without any configuration.
         env = {k: v for k, v in os.environ.items() if not k.startswith("GOVLEDGER_")}
+        where = ["--data-dir", str(data_dir)] if data_dir is not None else []
         self.process = subprocess.Popen(
-            [GOVLEDGER, "up", "--data-dir", str(data_dir), "--http-port", str(http_port),
+            [GOVLEDGER, "up", *where, "--http-port", str(http_port),
              "--projector-port", str(free_port())],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, env=env,
+            text=True, env=env, cwd=cwd,
         )  # fmt: skip
         self.lines: list[str] = []
         self.ready = threading.Event()

@@ -3,7 +3,9 @@
 Each subcommand is one small ``_add_<name>(commands)`` function that declares its parser
 and sets ``handler``; list it in ``SUBCOMMANDS``. A handler gets the parsed arguments and
 returns the exit status; it raises ``LauncherError`` for a failure the user should read
-as one line. Import heavy modules inside the handler so ``--help`` stays fast.
+as one line (``NoLedger``, exit status 2, when the command would need a ledger that is not
+there: only ``up`` creates one). Import heavy modules inside the handler so ``--help`` stays
+fast.
 """
 
 from __future__ import annotations
@@ -16,7 +18,12 @@ from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
 from govledger_launcher.embedded import LauncherError
-from govledger_launcher.runtime import data_dir_from, resolve_servers
+from govledger_launcher.runtime import (
+    CHECKPOINT_KEY,
+    data_dir_from,
+    require_ledger,
+    resolve_servers,
+)
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Handler = Callable[[argparse.Namespace], int]
@@ -28,7 +35,8 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument(
         "--data-dir",
         default=None,
-        help="embedded servers' data and keys (default: $GOVLEDGER_DATA_DIR or .govledger)",
+        help="embedded servers' data and keys (default: $GOVLEDGER_DATA_DIR, else the "
+             "nearest .govledger here or in a parent directory, else ./.govledger)",
     )
     return common
 
@@ -119,8 +127,9 @@ def _run_key_show(args: argparse.Namespace) -> int:
     from govledger_ledger.settings import settings_from_env
 
     # Only the data directory and the ward matter here; no server is started for a key.
-    settings = settings_from_env(database_url="-", nats_url="-",
-                                 data_dir=data_dir_from(args.data_dir))
+    data_dir = data_dir_from(args.data_dir)
+    require_ledger(data_dir, keys=[CHECKPOINT_KEY])  # never print a key made up just now
+    settings = settings_from_env(database_url="-", nats_url="-", data_dir=data_dir)
     print(key_show(settings))
     return 0
 
@@ -139,6 +148,8 @@ def _run_export(args: argparse.Namespace) -> int:
     from govledger_ledger.audit_commands import export
 
     data_dir = data_dir_from(args.data_dir)
+    # Before anything is started or written: no empty export, no checkpoint signed by a new key.
+    require_ledger(data_dir, servers=True, keys=[CHECKPOINT_KEY])
     with resolve_servers(data_dir) as servers:
         return export(ledger_settings(servers, data_dir), args.out)
 
@@ -295,6 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except LauncherError as error:
         print(f"govledger: error: {error}", file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         return 130
     except Exception as error:

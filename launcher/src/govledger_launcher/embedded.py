@@ -42,6 +42,8 @@ _PR_SET_PDEATHSIG = 1
 class LauncherError(Exception):
     """A failure the ``govledger`` command reports as one line, without a traceback."""
 
+    exit_code = 1
+
 
 # --------------------------------------------------------------------------- process helpers
 
@@ -170,6 +172,16 @@ class EmbeddedServer:
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    @property
+    def store(self) -> Path:
+        """Where the server keeps its data under ``data_dir``."""
+        raise NotImplementedError
+
+    @property
+    def initialized(self) -> bool:
+        """Whether an earlier start left data here (a first start creates it)."""
+        return self.store.is_dir()
 
     def start(self) -> Self:
         if self.running:
@@ -418,6 +430,14 @@ class EmbeddedPostgres(EmbeddedServer):
         return self.data_dir / "postgres"
 
     @property
+    def store(self) -> Path:
+        return self.pgdata
+
+    @property
+    def initialized(self) -> bool:
+        return (self.pgdata / "PG_VERSION").exists()
+
+    @property
     def url(self) -> str:
         return self._url("postgres")
 
@@ -531,6 +551,10 @@ class EmbeddedNats(EmbeddedServer):
     @property
     def store_dir(self) -> Path:
         return self.data_dir / "nats"
+
+    @property
+    def store(self) -> Path:
+        return self.store_dir
 
     @property
     def url(self) -> str:

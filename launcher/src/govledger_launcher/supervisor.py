@@ -1,9 +1,9 @@
 """``govledger up``: the whole system, supervised, in the foreground.
 
 Order of start: servers (embedded unless ``GOVLEDGER_*_URL`` say otherwise), migrations,
-an admin token, then each service as a separate child process started exactly as a
-deployment starts it (``python -m govledger_ledger api`` ...), configured only through
-``GOVLEDGER_*`` variables. A crashed child is restarted with backoff. Ctrl-C or SIGTERM
+the ward's keys and an admin token, then each service as a separate child process started
+exactly as a deployment starts it (``python -m govledger_ledger api`` ...), configured only
+through ``GOVLEDGER_*`` variables. A crashed child is restarted with backoff. Ctrl-C or SIGTERM
 stops the services first (they still need the servers to finish cleanly), then the servers.
 """
 
@@ -97,6 +97,25 @@ def issue_admin_token(data_dir: Path) -> str:
     return issue_token(
         data_dir, secret, subject="admin", role="admin", ttl_seconds=ADMIN_TOKEN_TTL_SECONDS
     )
+
+
+def create_keys(data_dir: Path, servers: Servers) -> None:
+    """The checkpoint and voter keys, generated into ``data_dir`` unless configured.
+
+    ``up`` is the only command that creates keys: made here, before the services start, they
+    exist for every other command (``key show``, ``export``, ``seed load``) as soon as the
+    banner is printed, and those commands refuse rather than make up a key of their own.
+    """
+    from govledger_launcher.ledger_commands import ledger_settings
+    from govledger_ledger.checkpoints import load_or_create_signer
+    from govledger_ledger.voter_key import load_or_create_voter_key
+
+    settings = ledger_settings(servers, data_dir)
+    try:
+        load_or_create_signer(settings)
+    except ValueError as exc:  # a configured key named for another ward
+        raise LauncherError(str(exc)) from None
+    load_or_create_voter_key(settings)
 
 
 def run_migrations(database_url: str) -> None:
@@ -245,8 +264,9 @@ def run_up(options: UpOptions) -> int:
 
 
 def _serve(options: UpOptions) -> None:
-    with resolve_servers(options.data_dir, use_running=False) as servers:
+    with resolve_servers(options.data_dir, use_running=False, create=True) as servers:
         run_migrations(servers.database_url)
+        create_keys(options.data_dir, servers)
         token = issue_admin_token(options.data_dir)
         with running_services(service_specs(), service_env(options, servers)) as services:
             info = RuntimeInfo(os.getpid(), servers.database_url, servers.nats_url, options.api_url)
