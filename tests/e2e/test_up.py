@@ -174,9 +174,12 @@ async def test_up_serves_stops_cleanly_and_continues_on_the_same_data(data_dir: 
     assert_nothing_left(data_dir)
 
     second = Up(data_dir, port)
-    printed = second.wait_ready()
+    first_printed, printed = printed, second.wait_ready()
     try:
         assert http_status(f"{printed['API']}/health") == 200
+        # The same URLs: a ward service's subscriber reconnects after the restart.
+        assert (printed["database"], printed["NATS"]) == (first_printed["database"],
+                                                          first_printed["NATS"])
         assert await marker_rows(printed["database"]) == ["written by the first run"]
     finally:
         code = second.stop(signal.SIGINT)  # what Ctrl-C sends

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pwd
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
@@ -157,6 +159,38 @@ async def test_nats_serves_jetstream_and_keeps_streams_across_restart(data_dir: 
         await nc.close()
         server.stop()
     assert (data_dir / "nats" / "jetstream").is_dir()
+
+
+# --------------------------------------------------------------------------- ports
+
+
+@pytest.mark.usefixtures("no_configured_servers")
+def test_a_restarted_ledger_keeps_its_ports_so_subscribers_reconnect(data_dir: Path) -> None:
+    with resolve_servers(data_dir, create=True) as first:  # as `govledger up` starts them
+        urls = (first.database_url, first.nats_url)
+    with resolve_servers(data_dir, create=True) as second:  # a new process, in effect
+        assert (second.database_url, second.nats_url) == urls
+    assert json.loads((data_dir / "ports.json").read_text()) == {
+        server.name: server.port for server in second.embedded}
+
+
+@pytest.mark.usefixtures("no_configured_servers")
+def test_a_port_taken_meanwhile_is_replaced_and_the_log_says_so(
+    data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with EmbeddedNats(data_dir) as server:
+        old = server.port
+    assert old is not None
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", old))
+        squatter.listen()
+        with caplog.at_level(logging.WARNING, "govledger.embedded"), \
+                EmbeddedNats(data_dir) as moved:
+            assert moved.port != old
+            assert f"embedded nats: port {old} (its port last time) is taken; listening on " \
+                   f"{moved.port} instead" in caplog.text
+    with EmbeddedNats(data_dir) as again:  # the new port is the one remembered now
+        assert again.port == moved.port
 
 
 # --------------------------------------------------------------------------- resolve_servers
