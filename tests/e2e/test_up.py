@@ -184,4 +184,8 @@ async def test_up_serves_stops_cleanly_and_continues_on_the_same_data(data_dir: 
     finally:
         code = second.stop(signal.SIGINT)  # what Ctrl-C sends
     assert code == 0, second.output
+    # Services we stopped are "stopped", not "stopped api (exit code -15)" like a crash.
+    stopped = [line.split("govledger: ", 1)[1] for line in second.lines
+               if "govledger: stopped " in line]
+    assert stopped == ["stopped api", "stopped relay", "stopped projector"], second.output
     assert_nothing_left(data_dir)

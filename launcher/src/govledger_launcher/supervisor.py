@@ -176,6 +176,11 @@ class Service:
         self.backoff = min(self.backoff * 2, MAX_BACKOFF_SECONDS)
 
 
+STOPPED_AS_ASKED = frozenset({0, -signal.SIGTERM, -signal.SIGINT})
+"""Exit codes of a child that stopped because we asked (killed by our SIGTERM, as uvicorn
+re-raises it after its graceful shutdown, or exited cleanly on it); any other is reported."""
+
+
 def stop_services(services: Sequence[Service], timeout: float = STOP_TIMEOUT_SECONDS) -> None:
     """SIGTERM all at once (they stop in parallel), then wait; SIGKILL the slow ones."""
     running = [s for s in services if s.process is not None and s.process.poll() is None]
@@ -186,8 +191,18 @@ def stop_services(services: Sequence[Service], timeout: float = STOP_TIMEOUT_SEC
     deadline = time.monotonic() + timeout
     for service in running:
         assert service.process is not None
-        code = terminate(service.process, signal.SIGTERM, max(0.1, deadline - time.monotonic()))
-        log.info("stopped %s (exit code %d)", service.spec.name, code)
+        # Wait, without a second SIGTERM: one arriving while a child exits on the first could
+        # kill it mid-exit and turn its own exit status (a real failure's) into -15.
+        try:
+            code = service.process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            terminate(service.process, signal.SIGKILL)
+            log.warning("killed %s: it did not stop within %gs", service.spec.name, timeout)
+            continue
+        if code in STOPPED_AS_ASKED:
+            log.info("stopped %s", service.spec.name)
+        else:
+            log.warning("stopped %s (exit code %d)", service.spec.name, code)
     for service in services:
         service.process, service.restart_at = None, None
 
