@@ -84,7 +84,11 @@ def key_show(settings: Settings) -> str:
 
 
 def export(settings: Settings, out_dir: str | Path, *, echo: Echo = print) -> int:
-    """Export the log, a checkpoint covering it and the key into ``out_dir``."""
+    """Export the log, a checkpoint covering it and the key into ``out_dir``.
+
+    1 when the log does not verify: the export is written all the same (it is evidence) and
+    one line names the first bad position.
+    """
     try:
         summary = asyncio.run(export_log(settings.database_url, out_dir,
                                          signer=load_or_create_signer(settings)))
@@ -93,6 +97,11 @@ def export(settings: Settings, out_dir: str | Path, *, echo: Echo = print) -> in
         return CANNOT_RUN
     echo(f"exported {summary.events} events to {summary.directory}"
          f" (signed checkpoint at size {summary.checkpoint_size})")
+    if summary.bad_position is not None:
+        _error(f"the log does not verify at position {summary.bad_position}: {summary.problem}"
+               f" — exported all the same, as evidence; `govledger audit {summary.directory}`"
+               " names the damage too")
+        return FAILED
     if summary.warning:
         _error(summary.warning)
     return OK
