@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TypeAlias
 
 from govledger_launcher.embedded import LauncherError
@@ -157,7 +158,24 @@ def _run_export(args: argparse.Namespace) -> int:
 _AUDIT_USAGE = """govledger audit DIR [--state FILE] [--key KEY] [--jobs N]
        govledger audit proof EVENT_ID [--api URL] [--key KEY] [--state FILE]
        govledger audit proof --bundle FILE --key KEY
-       govledger audit recount VOTE_ID [--export DIR] [--key KEY]"""
+       govledger audit recount VOTE_ID [--export DIR] [--key KEY]
+(an export in a folder named proof or recount: govledger audit ./proof)"""
+
+
+class UsageError(LauncherError):
+    """The command line does not say what to do (exit status 2, as argparse's errors)."""
+
+    exit_code = 2
+
+
+def _audit_folder_hint(subcommand: str, missing: str) -> None:
+    """``govledger audit proof`` is the subcommand, even when a folder ``proof`` is here."""
+    if Path(subcommand).is_dir():
+        raise UsageError(
+            f"`govledger audit {subcommand}` is the {subcommand} subcommand and needs {missing};"
+            f" to audit the export in the folder {subcommand}, run "
+            f"`govledger audit ./{subcommand}`"
+        )
 
 
 def _add_audit(commands: Subcommands) -> None:
@@ -215,6 +233,8 @@ def _run_audit_proof(options: argparse.Namespace) -> int:
     from govledger_launcher.runtime import live_runtime
     from govledger_ledger.audit_commands import audit_proof
 
+    if options.event_id is None and options.bundle is None:
+        _audit_folder_hint("proof", "an EVENT_ID or --bundle FILE")
     api = options.api
     if api is None and options.bundle is None:
         running = live_runtime(data_dir_from(options.data_dir))
@@ -226,7 +246,7 @@ def _run_audit_proof(options: argparse.Namespace) -> int:
 def _audit_recount_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govledger audit recount", parents=[_common_options()],
                                      description="Recount a vote from its ballots.")
-    parser.add_argument("vote_id", metavar="VOTE_ID")
+    parser.add_argument("vote_id", nargs="?", metavar="VOTE_ID")
     parser.add_argument("--export", metavar="DIR", help="recount an export (audited first)")
     parser.add_argument("--key", metavar="KEY", help="pinned verifier key for the export")
     return parser
@@ -235,6 +255,9 @@ def _audit_recount_parser() -> argparse.ArgumentParser:
 def _run_audit_recount(options: argparse.Namespace) -> int:
     from govledger_ledger.audit_commands import recount
 
+    if options.vote_id is None:
+        _audit_folder_hint("recount", "a VOTE_ID")
+        _audit_recount_parser().error("the following arguments are required: VOTE_ID")
     if options.export is not None:
         return recount(options.vote_id, export_dir=options.export, key=options.key)
     with resolve_servers(options.data_dir) as servers:
