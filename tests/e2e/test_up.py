@@ -36,14 +36,16 @@ STOP_TIMEOUT = 60.0
 class Up:
     """A ``govledger up`` child process and everything it printed."""
 
-    def __init__(self, data_dir: Path, http_port: int) -> None:
+    def __init__(self, data_dir: Path | None, http_port: int, cwd: Path | None = None) -> None:
+        """``data_dir=None``: no --data-dir; ``up`` finds it from ``cwd`` as the README says."""
         # Embedded servers, like a user without any configuration.
         env = {k: v for k, v in os.environ.items() if not k.startswith("GOVLEDGER_")}
+        where = ["--data-dir", str(data_dir)] if data_dir is not None else []
         self.process = subprocess.Popen(
-            [GOVLEDGER, "up", "--data-dir", str(data_dir), "--http-port", str(http_port),
+            [GOVLEDGER, "up", *where, "--http-port", str(http_port),
              "--projector-port", str(free_port())],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, env=env,
+            text=True, env=env, cwd=cwd,
         )  # fmt: skip
         self.lines: list[str] = []
         self.ready = threading.Event()
@@ -172,11 +174,18 @@ async def test_up_serves_stops_cleanly_and_continues_on_the_same_data(data_dir: 
     assert_nothing_left(data_dir)
 
     second = Up(data_dir, port)
-    printed = second.wait_ready()
+    first_printed, printed = printed, second.wait_ready()
     try:
         assert http_status(f"{printed['API']}/health") == 200
+        # The same URLs: a ward service's subscriber reconnects after the restart.
+        assert (printed["database"], printed["NATS"]) == (first_printed["database"],
+                                                          first_printed["NATS"])
         assert await marker_rows(printed["database"]) == ["written by the first run"]
     finally:
         code = second.stop(signal.SIGINT)  # what Ctrl-C sends
     assert code == 0, second.output
+    # Services we stopped are "stopped", not "stopped api (exit code -15)" like a crash.
+    stopped = [line.split("govledger: ", 1)[1] for line in second.lines
+               if "govledger: stopped " in line]
+    assert stopped == ["stopped api", "stopped relay", "stopped projector"], second.output
     assert_nothing_left(data_dir)

@@ -83,3 +83,49 @@ def test_a_recorded_act_reaches_views_and_passes_verification_and_audit(data_dir
     finally:
         code = up.stop()
     assert code == 0, up.output
+
+
+def run_in(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A command as the README gives it: no flags, no configuration, in directory ``cwd``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVLEDGER_")}
+    return subprocess.run([GOVLEDGER, *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_commands_below_where_up_runs_use_its_ledger_and_elsewhere_refuse(data_dir: Path) -> None:
+    ward = data_dir.parent / "ward"
+    below, elsewhere = ward / "minutes" / "2024", data_dir.parent / "elsewhere"
+    below.mkdir(parents=True)
+    elsewhere.mkdir()
+    up = Up(None, free_port(), cwd=ward)
+    printed = up.wait_ready()
+    try:
+        api = printed["API"]
+        assert printed["data dir"] == str(ward / ".govledger")
+        shown = run_in(below, "key", "show")
+        assert shown.returncode == 0, shown.stderr
+        with urllib.request.urlopen(f"{api}/v1/key", timeout=10) as response:
+            assert shown.stdout.strip() == response.read().decode().strip()
+        issued = run_in(below, "token", "issue", "--role", "secretariat", "--subject", "kim")
+        assert issued.returncode == 0, issued.stderr
+        post(f"{api}/v1/agendas", {  # 201, not 401: the token is signed with the ward's key
+            "agenda_id": "a2025-07", "title": "어르신 디지털 동행", "channel": "online",
+            "domains": ["seniors"], "year": 2025, "reason": "온라인 의제 제안"},
+            issued.stdout.strip())
+        verified = run_in(below, "verify")
+        assert verified.returncode == 0, verified.stderr
+        assert "1 events" in verified.stdout
+        exported = run_in(below, "export", "--out", "ex")
+        assert exported.returncode == 0, exported.stderr
+        audited = run_in(below, "audit", "ex", "--key", shown.stdout.strip())
+        assert audited.returncode == 0, audited.stderr
+
+        for command in (["key", "show"], ["verify"], ["export", "--out", "ex"],
+                        ["token", "issue", "--role", "secretariat", "--subject", "kim"]):
+            refused = run_in(elsewhere, *command)
+            assert refused.returncode == 2, refused.stdout
+            assert refused.stderr.startswith("govledger: error: no ledger found: "), command
+        assert list(elsewhere.iterdir()) == []
+    finally:
+        code = up.stop()
+    assert code == 0, up.output

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pwd
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
@@ -23,7 +25,7 @@ from govledger_launcher.embedded import (
     LauncherError,
     pid_alive,
 )
-from govledger_launcher.runtime import RuntimeInfo, resolve_servers, write_runtime
+from govledger_launcher.runtime import NoLedger, RuntimeInfo, resolve_servers, write_runtime
 
 
 @pytest.fixture
@@ -159,6 +161,38 @@ async def test_nats_serves_jetstream_and_keeps_streams_across_restart(data_dir: 
     assert (data_dir / "nats" / "jetstream").is_dir()
 
 
+# --------------------------------------------------------------------------- ports
+
+
+@pytest.mark.usefixtures("no_configured_servers")
+def test_a_restarted_ledger_keeps_its_ports_so_subscribers_reconnect(data_dir: Path) -> None:
+    with resolve_servers(data_dir, create=True) as first:  # as `govledger up` starts them
+        urls = (first.database_url, first.nats_url)
+    with resolve_servers(data_dir, create=True) as second:  # a new process, in effect
+        assert (second.database_url, second.nats_url) == urls
+    assert json.loads((data_dir / "ports.json").read_text()) == {
+        server.name: server.port for server in second.embedded}
+
+
+@pytest.mark.usefixtures("no_configured_servers")
+def test_a_port_taken_meanwhile_is_replaced_and_the_log_says_so(
+    data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with EmbeddedNats(data_dir) as server:
+        old = server.port
+    assert old is not None
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", old))
+        squatter.listen()
+        with caplog.at_level(logging.WARNING, "govledger.embedded"), \
+                EmbeddedNats(data_dir) as moved:
+            assert moved.port != old
+            assert f"embedded nats: port {old} (its port last time) is taken; listening on " \
+                   f"{moved.port} instead" in caplog.text
+    with EmbeddedNats(data_dir) as again:  # the new port is the one remembered now
+        assert again.port == moved.port
+
+
 # --------------------------------------------------------------------------- resolve_servers
 
 
@@ -184,10 +218,28 @@ def no_configured_servers(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_without_a_running_system_the_embedded_servers_run_for_the_command(
     data_dir: Path,
 ) -> None:
+    with resolve_servers(data_dir, create=True) as servers:  # as `govledger up` makes it
+        await add_row(servers.database_url, "made by up")
     with resolve_servers(data_dir) as servers:
         await add_row(servers.database_url, "from a command")
         assert [server.running for server in servers.embedded] == [True, True]
+        assert await fetch_rows(servers.database_url) == ["from a command", "made by up"]
     assert [server.running for server in servers.embedded] == [False, False]
+
+
+@pytest.mark.usefixtures("no_configured_servers")
+def test_a_command_refuses_to_start_servers_on_a_ledger_that_is_not_there(
+    data_dir: Path,
+) -> None:
+    with (pytest.raises(NoLedger, match=r"no ledger found: .* does not exist — run this where"),
+          resolve_servers(data_dir)):
+        pytest.fail("started servers")
+    assert not data_dir.exists()
+    data_dir.mkdir()  # e.g. keys only, from an `up` that used GOVLEDGER_DATABASE_URL
+    with (pytest.raises(NoLedger, match=r"no embedded postgres in .* set it here too"),
+          resolve_servers(data_dir)):
+        pytest.fail("started servers")
+    assert list(data_dir.iterdir()) == []
 
 
 @pytest.mark.usefixtures("no_configured_servers")
@@ -210,6 +262,6 @@ def test_the_runtime_file_of_a_dead_up_is_ignored(data_dir: Path, nats_url: str)
     dead = subprocess.Popen(["true"])
     dead.wait()
     write_runtime(data_dir, RuntimeInfo(dead.pid, "postgresql://x@127.0.0.1:1/x", nats_url, ""))
-    with resolve_servers(data_dir) as servers:
+    with resolve_servers(data_dir, create=True) as servers:
         assert servers.nats_url != nats_url
         assert len(servers.embedded) == 2

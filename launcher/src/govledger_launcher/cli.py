@@ -3,7 +3,9 @@
 Each subcommand is one small ``_add_<name>(commands)`` function that declares its parser
 and sets ``handler``; list it in ``SUBCOMMANDS``. A handler gets the parsed arguments and
 returns the exit status; it raises ``LauncherError`` for a failure the user should read
-as one line. Import heavy modules inside the handler so ``--help`` stays fast.
+as one line (``NoLedger``, exit status 2, when the command would need a ledger that is not
+there: only ``up`` creates one). Import heavy modules inside the handler so ``--help`` stays
+fast.
 """
 
 from __future__ import annotations
@@ -13,10 +15,16 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TypeAlias
 
 from govledger_launcher.embedded import LauncherError
-from govledger_launcher.runtime import data_dir_from, resolve_servers
+from govledger_launcher.runtime import (
+    CHECKPOINT_KEY,
+    data_dir_from,
+    require_ledger,
+    resolve_servers,
+)
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Handler = Callable[[argparse.Namespace], int]
@@ -28,7 +36,8 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument(
         "--data-dir",
         default=None,
-        help="embedded servers' data and keys (default: $GOVLEDGER_DATA_DIR or .govledger)",
+        help="embedded servers' data and keys (default: $GOVLEDGER_DATA_DIR, else the "
+             "nearest .govledger here or in a parent directory, else ./.govledger)",
     )
     return common
 
@@ -119,8 +128,9 @@ def _run_key_show(args: argparse.Namespace) -> int:
     from govledger_ledger.settings import settings_from_env
 
     # Only the data directory and the ward matter here; no server is started for a key.
-    settings = settings_from_env(database_url="-", nats_url="-",
-                                 data_dir=data_dir_from(args.data_dir))
+    data_dir = data_dir_from(args.data_dir)
+    require_ledger(data_dir, keys=[CHECKPOINT_KEY])  # never print a key made up just now
+    settings = settings_from_env(database_url="-", nats_url="-", data_dir=data_dir)
     print(key_show(settings))
     return 0
 
@@ -139,6 +149,8 @@ def _run_export(args: argparse.Namespace) -> int:
     from govledger_ledger.audit_commands import export
 
     data_dir = data_dir_from(args.data_dir)
+    # Before anything is started or written: no empty export, no checkpoint signed by a new key.
+    require_ledger(data_dir, servers=True, keys=[CHECKPOINT_KEY])
     with resolve_servers(data_dir) as servers:
         return export(ledger_settings(servers, data_dir), args.out)
 
@@ -146,7 +158,24 @@ def _run_export(args: argparse.Namespace) -> int:
 _AUDIT_USAGE = """govledger audit DIR [--state FILE] [--key KEY] [--jobs N]
        govledger audit proof EVENT_ID [--api URL] [--key KEY] [--state FILE]
        govledger audit proof --bundle FILE --key KEY
-       govledger audit recount VOTE_ID [--export DIR] [--key KEY]"""
+       govledger audit recount VOTE_ID [--export DIR] [--key KEY]
+(an export in a folder named proof or recount: govledger audit ./proof)"""
+
+
+class UsageError(LauncherError):
+    """The command line does not say what to do (exit status 2, as argparse's errors)."""
+
+    exit_code = 2
+
+
+def _audit_folder_hint(subcommand: str, missing: str) -> None:
+    """``govledger audit proof`` is the subcommand, even when a folder ``proof`` is here."""
+    if Path(subcommand).is_dir():
+        raise UsageError(
+            f"`govledger audit {subcommand}` is the {subcommand} subcommand and needs {missing};"
+            f" to audit the export in the folder {subcommand}, run "
+            f"`govledger audit ./{subcommand}`"
+        )
 
 
 def _add_audit(commands: Subcommands) -> None:
@@ -204,6 +233,8 @@ def _run_audit_proof(options: argparse.Namespace) -> int:
     from govledger_launcher.runtime import live_runtime
     from govledger_ledger.audit_commands import audit_proof
 
+    if options.event_id is None and options.bundle is None:
+        _audit_folder_hint("proof", "an EVENT_ID or --bundle FILE")
     api = options.api
     if api is None and options.bundle is None:
         running = live_runtime(data_dir_from(options.data_dir))
@@ -215,7 +246,7 @@ def _run_audit_proof(options: argparse.Namespace) -> int:
 def _audit_recount_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govledger audit recount", parents=[_common_options()],
                                      description="Recount a vote from its ballots.")
-    parser.add_argument("vote_id", metavar="VOTE_ID")
+    parser.add_argument("vote_id", nargs="?", metavar="VOTE_ID")
     parser.add_argument("--export", metavar="DIR", help="recount an export (audited first)")
     parser.add_argument("--key", metavar="KEY", help="pinned verifier key for the export")
     return parser
@@ -224,6 +255,9 @@ def _audit_recount_parser() -> argparse.ArgumentParser:
 def _run_audit_recount(options: argparse.Namespace) -> int:
     from govledger_ledger.audit_commands import recount
 
+    if options.vote_id is None:
+        _audit_folder_hint("recount", "a VOTE_ID")
+        _audit_recount_parser().error("the following arguments are required: VOTE_ID")
     if options.export is not None:
         return recount(options.vote_id, export_dir=options.export, key=options.key)
     with resolve_servers(options.data_dir) as servers:
@@ -295,6 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except LauncherError as error:
         print(f"govledger: error: {error}", file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         return 130
     except Exception as error:

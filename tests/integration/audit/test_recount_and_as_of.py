@@ -23,6 +23,7 @@ from govledger_contracts.events.vote import CandidateTally, VoteClosed
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
 from govledger_ledger.application import LedgerApplication
 from govledger_ledger.audit_commands import export as export_command
+from govledger_ledger.audit_commands import key_show
 from govledger_ledger.audit_commands import recount as recount_command
 from govledger_ledger.domain.core import KST
 from govledger_ledger.ports import AppendResult
@@ -82,6 +83,23 @@ async def test_a_recount_online_and_on_an_export_equals_the_recorded_tally(
     assert recount("v1", export_envelopes(directory, "v1")) == online
     assert await asyncio.to_thread(recount_command, "v1", export_dir=directory) == 0
     assert await asyncio.to_thread(recount_command, "v9", export_dir=directory) == 2
+
+
+async def test_a_recount_of_an_export_without_a_pinned_key_warns_what_it_proves(
+        store: PostgresEventStore, ledger_settings: Settings, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    await hold_a_vote(store)
+    directory = tmp_path / "export"
+    assert await asyncio.to_thread(export_command, ledger_settings, directory) == 0
+    capsys.readouterr()
+    assert await asyncio.to_thread(recount_command, "v1", export_dir=directory) == 0
+    out, err = capsys.readouterr()
+    assert "recount matches" in out
+    assert err.startswith("govledger: warning: 검증 키를 고정하지 않았습니다")
+    assert "the export's own key.pub was trusted" in err
+    pinned = key_show(ledger_settings)
+    assert await asyncio.to_thread(recount_command, "v1", export_dir=directory, key=pinned) == 0
+    assert capsys.readouterr().err == ""
 
 
 def _forge_tally(envelope: Envelope) -> Envelope:

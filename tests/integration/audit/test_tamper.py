@@ -9,6 +9,9 @@ checkpoint an auditor accepted before exposes it.
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -85,6 +88,66 @@ async def test_tampering_with_the_database_is_named_by_the_audit_of_its_export(
     assert (report.problem.code, report.problem.position) == (code, position)
     assert audit(tmp_path / "x") == 1
     assert code in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", list(DATABASE_TAMPERS))
+async def test_an_export_of_a_tampered_database_is_written_but_names_the_bad_position(
+        case: str, store: PostgresEventStore, ledger_settings: Settings, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    statements, code, position = DATABASE_TAMPERS[case]
+    await signed_log(store, ledger_settings)
+    await owner_execute(ledger_settings, *statements)
+    assert await asyncio.to_thread(export, ledger_settings, tmp_path / "x") == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("exported ")
+    assert err.startswith(f"govledger: error: the log does not verify at position {position}: ")
+    assert "exported all the same, as evidence" in err
+    assert err.count("\n") == 1, err
+    # The evidence is all there, and the offline audit names the same place.
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == [
+        "checkpoint", "events.jsonl", "key.pub"]
+    report = audit_export(tmp_path / "x")
+    assert report.problem is not None
+    assert (report.problem.code, report.problem.position) == (code, position)
+
+
+async def test_an_export_of_unsigned_tampered_events_says_so_in_one_line(
+        store: PostgresEventStore, ledger_settings: Settings, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    await signed_log(store, ledger_settings)
+    await append(store, 5)  # 41..45, not in the tree yet: the export's own round meets them
+    await owner_execute(ledger_settings,
+                        "UPDATE ledger.events SET reason = 'x' WHERE position = 43")
+    assert await asyncio.to_thread(export, ledger_settings, tmp_path / "x") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("govledger: error: the log does not verify at position 43: ")
+    assert err.count("\n") == 1, err
+
+
+async def test_govledger_export_exits_1_on_a_row_edited_behind_the_ledgers_back(
+        store: PostgresEventStore, ledger_settings: Settings, tmp_path: Path) -> None:
+    await signed_log(store, ledger_settings)
+    statements, _, position = DATABASE_TAMPERS["edited payload"]
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GOVLEDGER_")},
+           "GOVLEDGER_DATABASE_URL": ledger_settings.database_url,
+           "GOVLEDGER_NATS_URL": ledger_settings.nats_url, "GOVLEDGER_WARD": ledger_settings.ward}
+    command = [sys.executable, "-m", "govledger_launcher.cli", "export",
+               "--data-dir", str(ledger_settings.data_dir)]
+
+    def run(out: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*command, "--out", str(out)], env=env, capture_output=True,
+                              text=True, timeout=120, check=False)
+
+    clean = await asyncio.to_thread(run, tmp_path / "before")
+    assert (clean.returncode, clean.stderr) == (0, "")
+    await owner_execute(ledger_settings, *statements)
+    result = await asyncio.to_thread(run, tmp_path / "after")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"govledger: error: the log does not verify at position {position}: the stored hash "
+        "does not match the event's content (edited) — exported all the same")
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert (tmp_path / "after" / "events.jsonl").is_file()
 
 
 def _edit_payload(lines: list[bytes]) -> None:

@@ -48,6 +48,26 @@ def _error(message: str) -> None:
     print(f"govledger: error: {message}", file=sys.stderr)
 
 
+def _warning(message: str) -> None:
+    print(f"govledger: warning: {message}", file=sys.stderr)
+
+
+UNPINNED_EXPORT = (
+    "검증 키를 고정하지 않았습니다 — 내보내기에 들어 있는 key.pub를 그대로 믿었으므로 이 결과는 "
+    "내보내기가 스스로 일관됨만 증명합니다. 구청이 공개한 키를 --key로 지정하세요 / "
+    "the verifier key was not pinned: the export's own key.pub was trusted, so this only "
+    "proves the export is self-consistent; pin the ward's published key with --key KEY "
+    "(a --state file then remembers it)"
+)
+UNPINNED_SERVER = (
+    "검증 키를 고정하지 않았습니다 — 감사 대상 서버가 준 키를 그대로 믿었으므로 이 결과는 "
+    "그 서버가 스스로 일관됨만 증명합니다. 구청이 공개한 키를 --key로 지정하세요 / "
+    "the verifier key was not pinned: the audited server's own key was trusted, so this only "
+    "proves the server is self-consistent; pin the ward's published key with --key KEY "
+    "(a --state file then remembers it)"
+)
+
+
 def key_text(value: str | None) -> str | None:
     """A verifier key given as itself or as the path of a file holding it."""
     if value is None or ("+" in value and not Path(value).is_file()):
@@ -64,7 +84,11 @@ def key_show(settings: Settings) -> str:
 
 
 def export(settings: Settings, out_dir: str | Path, *, echo: Echo = print) -> int:
-    """Export the log, a checkpoint covering it and the key into ``out_dir``."""
+    """Export the log, a checkpoint covering it and the key into ``out_dir``.
+
+    1 when the log does not verify: the export is written all the same (it is evidence) and
+    one line names the first bad position.
+    """
     try:
         summary = asyncio.run(export_log(settings.database_url, out_dir,
                                          signer=load_or_create_signer(settings)))
@@ -73,6 +97,11 @@ def export(settings: Settings, out_dir: str | Path, *, echo: Echo = print) -> in
         return CANNOT_RUN
     echo(f"exported {summary.events} events to {summary.directory}"
          f" (signed checkpoint at size {summary.checkpoint_size})")
+    if summary.bad_position is not None:
+        _error(f"the log does not verify at position {summary.bad_position}: {summary.problem}"
+               f" — exported all the same, as evidence; `govledger audit {summary.directory}`"
+               " names the damage too")
+        return FAILED
     if summary.warning:
         _error(summary.warning)
     return OK
@@ -114,14 +143,33 @@ def _cannot_run(found: Problem | None) -> bool:
 
 def audit(directory: str | Path, *, state_file: str | Path | None = None,
           key: str | None = None, jobs: int | None = None, echo: Echo = print) -> int:
-    """Verify an export directory offline: every hash, the chain, the tree, the signature."""
+    """Verify an export directory offline: every hash, the chain, the tree, the signature.
+
+    Without a pinned key (``key``, or one a state file remembers) the export's own ``key.pub``
+    is trusted; a pass then says only that the export is self-consistent, and a warning on
+    stderr says so (the exit status is the same).
+    """
     try:
         verifier = key_text(key)
+        pinned = verifier is not None or _state_key(state_file) is not None
     except OSError as exc:
         _error(f"cannot read the key: {exc}")
         return CANNOT_RUN
     report = audit_export(directory, verifier_key=verifier, state_file=state_file, jobs=jobs)
-    return print_report(report, echo=echo)
+    status = print_report(report, echo=echo)
+    if status == OK and not pinned:
+        _warning(UNPINNED_EXPORT)
+    return status
+
+
+def _state_key(state_file: str | Path | None) -> str | None:
+    """The key a trusted state file remembers, if there is one (a malformed file is left for
+    the audit to report)."""
+    try:
+        state = load_state(state_file) if state_file is not None else None
+    except StateError:
+        return None
+    return state.verifier_key if state is not None else None
 
 
 # --------------------------------------------------------------------------- one proof
@@ -148,7 +196,8 @@ def audit_proof(event_id: str | None = None, *, api_url: str | None = None,
     """
     try:
         proof = _load_bundle(event_id, api_url, bundle)
-        verifier = _pinned_key(key, state_file) or _server_key(api_url)
+        pinned = _pinned_key(key, state_file)
+        verifier = pinned or _server_key(api_url)
     except (OSError, ValueError, urllib.error.URLError, StateError) as exc:
         _error(f"cannot get the proof: {exc}")
         return CANNOT_RUN
@@ -163,9 +212,12 @@ def audit_proof(event_id: str | None = None, *, api_url: str | None = None,
         return FAILED
     echo(f"event {proof['event_id']} is position {result.position} of the signed tree "
          f"({_head_line(result.head)})")
+    status = OK
     if state_file is not None and api_url is not None:
-        return _advance_state(api_url, proof, state_file, verifier, echo)
-    return OK
+        status = _advance_state(api_url, proof, state_file, verifier, echo)
+    if status == OK and pinned is None:
+        _warning(UNPINNED_SERVER)
+    return status
 
 
 def _load_bundle(event_id: str | None, api_url: str | None,

@@ -13,6 +13,12 @@ from govledger_contracts.envelope import leaf_bytes_from
 from govledger_ledger.adapters.postgres_store import init_connection
 
 PAGE = 5000
+# What is wrong, worded the same by ``govledger verify`` and ``govledger export``.
+GAP = "expected position {expected}, found {found} (an event is missing)"
+UNLINKED = "prev_hash does not match the previous event's hash (reordered or removed)"
+NOT_CANONICAL = "the event has no canonical encoding ({error})"
+EDITED = "the stored hash does not match the event's content (edited)"
+SHORT = "the head says {head} events but the log ends at {end}"
 _UTC_TEXT = """to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 # Every column the leaf is made of, the times already in the canonical text form (the
 # database prints them; Python would build a datetime only to print it again).
@@ -66,7 +72,7 @@ async def verify_chain(database_url: str,
                                        bad_position=position + 1, problem=problem)
                 rows = ahead.result()
         if position != total:
-            problem = f"the head says {total} events but the log ends at {position}"
+            problem = SHORT.format(head=total, end=position)
             return ChainReport(ok=False, count=position, head_hash=prev.hex(),
                                bad_position=position + 1, problem=problem)
         return ChainReport(ok=True, count=position, head_hash=prev.hex())
@@ -89,9 +95,9 @@ def _check(row: asyncpg.Record, position: int, prev: bytes) -> str | None:
     (at, event_id, stream_id, version, type_, occurred, recorded, actor_id, actor_role,
      reason, correlation_id, causation_id, payload, prev_hash, stored_hash) = row
     if at != position + 1:
-        return f"expected position {position + 1}, found {at} (an event is missing)"
+        return GAP.format(expected=position + 1, found=at)
     if prev_hash != prev:
-        return "prev_hash does not match the previous event's hash (reordered or removed)"
+        return UNLINKED
     try:
         leaf = leaf_bytes_from(
             event_id=event_id, position=at, stream_id=stream_id, stream_version=version,
@@ -100,7 +106,7 @@ def _check(row: asyncpg.Record, position: int, prev: bytes) -> str | None:
             causation_id=causation_id, payload=payload,
         )
     except (CanonicalEncodingError, UnicodeError) as exc:
-        return f"the event has no canonical encoding ({exc})"
+        return NOT_CANONICAL.format(error=exc)
     if chain_hash(prev, leaf) != stored_hash:
-        return "the stored hash does not match the event's content (edited)"
+        return EDITED
     return None
