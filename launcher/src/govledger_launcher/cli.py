@@ -15,7 +15,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TypeAlias
 
 from govledger_launcher.embedded import LauncherError
@@ -168,14 +167,16 @@ class UsageError(LauncherError):
     exit_code = 2
 
 
+AUDIT = "govledger audit"
+
+
 def _audit_folder_hint(subcommand: str, missing: str) -> None:
-    """``govledger audit proof`` is the subcommand, even when a folder ``proof`` is here."""
-    if Path(subcommand).is_dir():
-        raise UsageError(
-            f"`govledger audit {subcommand}` is the {subcommand} subcommand and needs {missing};"
-            f" to audit the export in the folder {subcommand}, run "
-            f"`govledger audit ./{subcommand}`"
-        )
+    from govledger_contracts.audit.cli import FolderNamedLikeASubcommand, folder_hint
+
+    try:
+        folder_hint(AUDIT, subcommand, missing)
+    except FolderNamedLikeASubcommand as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _add_audit(commands: Subcommands) -> None:
@@ -189,49 +190,29 @@ def _add_audit(commands: Subcommands) -> None:
 
 
 def _run_audit(args: argparse.Namespace) -> int:
-    if args.target == "proof":
-        return _run_audit_proof(_audit_proof_parser().parse_args(args.rest))
-    if args.target == "recount":
-        return _run_audit_recount(_audit_recount_parser().parse_args(args.rest))
-    from govledger_ledger.audit_commands import audit
+    # The parsers and the offline checks are govledger-contracts' own (`govledger-audit`);
+    # this command adds the running API found by the data directory and the database recount.
+    from govledger_contracts.audit import cli as offline
 
-    options = _audit_dir_parser().parse_args([args.target, *args.rest])
+    if args.target == "proof":
+        parser = offline.proof_parser(AUDIT, [_common_options()],
+                                      api_help="ledger API (default: the running up's)")
+        return _run_audit_proof(parser.parse_args(args.rest))
+    if args.target == "recount":
+        parser = offline.recount_parser(
+            AUDIT, [_common_options()],
+            export_help="recount an export (audited first); default: the ledger's database")
+        return _run_audit_recount(parser, parser.parse_args(args.rest))
+    from govledger_contracts.audit.commands import audit
+
+    options = offline.dir_parser(AUDIT).parse_args([args.target, *args.rest])
     return audit(options.directory, state_file=options.state, key=options.key,
                  jobs=options.jobs)
 
 
-def _audit_dir_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="govledger audit", description="Verify an export.")
-    parser.add_argument("directory", metavar="DIR", help="an export (govledger export --out)")
-    parser.add_argument("--state", metavar="FILE",
-                        help="trusted state: refuse a log inconsistent with the last one accepted")
-    parser.add_argument("--key", metavar="KEY", help="pinned verifier key, or a file holding it")
-    parser.add_argument("--jobs", metavar="N", type=_positive_int,
-                        help="worker processes for a large export (default: every core)")
-    return parser
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
-def _audit_proof_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="govledger audit proof", parents=[_common_options()],
-                                     description="Verify that one event is in the signed tree.")
-    parser.add_argument("event_id", nargs="?", metavar="EVENT_ID")
-    parser.add_argument("--api", metavar="URL", help="ledger API (default: the running up's)")
-    parser.add_argument("--bundle", metavar="FILE", help="a saved /v1/proofs/inclusion answer")
-    parser.add_argument("--key", metavar="KEY", help="pinned verifier key, or a file holding it")
-    parser.add_argument("--state", metavar="FILE", help="trusted state to check and advance")
-    return parser
-
-
 def _run_audit_proof(options: argparse.Namespace) -> int:
+    from govledger_contracts.audit.commands import audit_proof
     from govledger_launcher.runtime import live_runtime
-    from govledger_ledger.audit_commands import audit_proof
 
     if options.event_id is None and options.bundle is None:
         _audit_folder_hint("proof", "an EVENT_ID or --bundle FILE")
@@ -243,21 +224,12 @@ def _run_audit_proof(options: argparse.Namespace) -> int:
                        state_file=options.state)
 
 
-def _audit_recount_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="govledger audit recount", parents=[_common_options()],
-                                     description="Recount a vote from its ballots.")
-    parser.add_argument("vote_id", nargs="?", metavar="VOTE_ID")
-    parser.add_argument("--export", metavar="DIR", help="recount an export (audited first)")
-    parser.add_argument("--key", metavar="KEY", help="pinned verifier key for the export")
-    return parser
-
-
-def _run_audit_recount(options: argparse.Namespace) -> int:
+def _run_audit_recount(parser: argparse.ArgumentParser, options: argparse.Namespace) -> int:
     from govledger_ledger.audit_commands import recount
 
     if options.vote_id is None:
         _audit_folder_hint("recount", "a VOTE_ID")
-        _audit_recount_parser().error("the following arguments are required: VOTE_ID")
+        parser.error("the following arguments are required: VOTE_ID")
     if options.export is not None:
         return recount(options.vote_id, export_dir=options.export, key=options.key)
     with resolve_servers(options.data_dir) as servers:
