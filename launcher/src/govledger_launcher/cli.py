@@ -34,7 +34,8 @@ def _common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data-dir",
-        default=None,
+        # Not set here unless given, so `govledger --data-dir D verify` keeps the top level's.
+        default=argparse.SUPPRESS,
         help="embedded servers' data and keys (default: $GOVLEDGER_DATA_DIR, else the "
              "nearest .govledger here or in a parent directory, else ./.govledger)",
     )
@@ -197,17 +198,22 @@ def _run_audit(args: argparse.Namespace) -> int:
     if args.target == "proof":
         parser = offline.proof_parser(AUDIT, [_common_options()],
                                       api_help="ledger API (default: the running up's)")
-        return _run_audit_proof(parser.parse_args(args.rest))
+        return _run_audit_proof(parser.parse_args(args.rest, _carried(args)))
     if args.target == "recount":
         parser = offline.recount_parser(
             AUDIT, [_common_options()],
             export_help="recount an export (audited first); default: the ledger's database")
-        return _run_audit_recount(parser, parser.parse_args(args.rest))
+        return _run_audit_recount(parser, parser.parse_args(args.rest, _carried(args)))
     from govledger_contracts.audit.commands import audit
 
     options = offline.dir_parser(AUDIT).parse_args([args.target, *args.rest])
     return audit(options.directory, state_file=options.state, key=options.key,
                  jobs=options.jobs)
+
+
+def _carried(args: argparse.Namespace) -> argparse.Namespace:
+    """What the sub-parsers of ``audit`` start from: the data dir given before ``audit``."""
+    return argparse.Namespace(data_dir=getattr(args, "data_dir", None))
 
 
 def _run_audit_proof(options: argparse.Namespace) -> int:
@@ -218,8 +224,15 @@ def _run_audit_proof(options: argparse.Namespace) -> int:
         _audit_folder_hint("proof", "an EVENT_ID or --bundle FILE")
     api = options.api
     if api is None and options.bundle is None:
-        running = live_runtime(data_dir_from(options.data_dir))
-        api = running.api_url if running is not None else "http://127.0.0.1:8000"
+        # Only the ledger `up` runs here, never whatever happens to listen on a default port.
+        data_dir = data_dir_from(options.data_dir)
+        running = live_runtime(data_dir)
+        if running is None or not running.api_url:
+            raise UsageError(
+                f"no running ledger found at {data_dir} to ask for the proof — pass --api URL "
+                "(the ledger's API), or --bundle FILE for a saved proof"
+            )
+        api = running.api_url
     return audit_proof(options.event_id, api_url=api, bundle=options.bundle, key=options.key,
                        state_file=options.state)
 
@@ -285,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govledger", description="Append-only, hash-chained governance event ledger."
     )
+    parser.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in SUBCOMMANDS:
         add(commands)

@@ -109,3 +109,30 @@ def test_the_key_files_are_the_ones_the_ledger_generates() -> None:
     assert JWT_KEY.file == auth.KEY_FILE
     assert CHECKPOINT_KEY.file == checkpoints.KEY_FILE
     assert VOTER_KEY.file == voter_key.VOTER_KEY_FILE
+
+
+def test_data_dir_may_come_before_or_after_the_subcommand() -> None:
+    from govledger_launcher.cli import build_parser
+
+    parse = build_parser().parse_args
+    assert parse(["--data-dir", "/a", "verify"]).data_dir == "/a"
+    assert parse(["verify", "--data-dir", "/b"]).data_dir == "/b"
+    assert parse(["--data-dir", "/a", "verify", "--data-dir", "/b"]).data_dir == "/b"
+    assert parse(["verify"]).data_dir is None
+    assert parse(["--data-dir", "/a", "token", "issue", "--role", "admin",
+                  "--subject", "s"]).data_dir == "/a"
+
+
+def test_a_proof_without_an_api_or_a_running_ledger_is_refused_not_sent_to_a_default_port(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from govledger_launcher.cli import main
+
+    monkeypatch.chdir(tree / "ward")
+    event = "01890a5d-ac96-774b-bcce-b302099a8057"
+    for argv in (["audit", "proof", event], ["--data-dir", str(tree / "ward" / ".govledger"),
+                                             "audit", "proof", event]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"govledger: error: no running ledger found at {tree / 'ward'}")
+        assert "pass --api URL" in err and err.count("\n") == 1
