@@ -501,3 +501,30 @@ def test_refuses_a_fork_hidden_behind_a_line_at_an_impossible_position(tmp_path:
     assert not report.ok
     assert report.problem is not None
     assert report.problem.code == "chain.order"
+
+
+def test_an_export_older_than_the_trusted_checkpoint_could_not_be_checked_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from govledger_contracts.audit.commands import CANNOT_RUN, audit
+
+    events = chain(10)
+    state_file = tmp_path / "state.json"
+    audit_export(export(tmp_path / "a", encoded(events), signed(events)), state_file=state_file)
+    older = export(tmp_path / "b", encoded(events[:6]), signed(events[:6]))
+    capsys.readouterr()
+    assert audit(older, state_file=state_file) == CANNOT_RUN  # not evidence of tampering
+    err = capsys.readouterr().err
+    assert err.startswith("govledger: error: audit could not check the export: "
+                          "checkpoint.older_than_trusted")
+    assert "FAILED" not in err
+
+
+def test_auditing_the_trusted_checkpoint_again_does_not_claim_an_update(tmp_path: Path) -> None:
+    directory, _ = honest_export(tmp_path / "export")
+    state_file = tmp_path / "state.json"
+    assert audit_export(directory, verifier_key=VKEY, state_file=state_file).state_updated
+    before = state_file.read_bytes()
+    again = audit_export(directory, state_file=state_file)
+    assert again.ok and not again.state_updated
+    assert state_file.read_bytes() == before

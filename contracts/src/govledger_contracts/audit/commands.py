@@ -88,9 +88,12 @@ def _problem_line(found: Problem | None) -> str:
 def print_report(report: AuditReport, *, echo: Echo = print) -> int:
     """The verified head on stdout, or the first problem on stderr; the exit status."""
     if not report.ok:
+        if _cannot_run(report.problem):
+            error(f"audit could not check the export: {_problem_line(report.problem)}")
+            return CANNOT_RUN
         error(f"audit FAILED after {report.events} verified events: "
-               f"{_problem_line(report.problem)}")
-        return CANNOT_RUN if _cannot_run(report.problem) else FAILED
+              f"{_problem_line(report.problem)}")
+        return FAILED
     echo(f"검증 완료 / verified: {report.events} events; {_head_line(report.head)}")
     if report.state_updated:
         echo("trusted state updated to this checkpoint")
@@ -98,7 +101,10 @@ def print_report(report: AuditReport, *, echo: Echo = print) -> int:
 
 
 def _cannot_run(found: Problem | None) -> bool:
-    return found is not None and found.code in {"export.missing_file", "state.malformed"}
+    # Not evidence of tampering: something is missing, or (an export older than the checkpoint
+    # you trust) there is nothing to compare; audit a newer export or keep another state file.
+    return found is not None and found.code in {
+        "export.missing_file", "state.malformed", "checkpoint.older_than_trusted"}
 
 
 def audit(directory: str | Path, *, state_file: str | Path | None = None,

@@ -298,8 +298,9 @@ def _check_trusted(state: TrustedState, edge: CompactRange) -> None:
 def _remember(
     state_file: str | os.PathLike[str], setup: _Setup, head: Head, edge: tuple[bytes, ...]
 ) -> bool:
-    """Store the new checkpoint as trusted, unless a larger one is trusted already."""
-    if setup.state is not None and setup.state.size > head.size:
+    """Store the new checkpoint as trusted, unless one as large is trusted already (the same
+    size passed the consistency check, so it is the same tree: nothing to update)."""
+    if setup.state is not None and setup.state.size >= head.size:
         return False
     save_state(
         state_file,

@@ -54,8 +54,8 @@ def export(settings: Settings, out_dir: str | Path, *, echo: Echo = print) -> in
          f" (signed checkpoint at size {summary.checkpoint_size})")
     if summary.bad_position is not None:
         error(f"the log does not verify at position {summary.bad_position}: {summary.problem}"
-               f" — exported all the same, as evidence; `govledger audit {summary.directory}`"
-               " names the damage too")
+              f" — exported all the same, as evidence; `govledger audit {summary.directory}`"
+              " names the damage too")
         return FAILED
     if summary.warning:
         error(summary.warning)
