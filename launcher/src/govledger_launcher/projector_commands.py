@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,8 @@ def run_rebuild(args: argparse.Namespace) -> int:
 
 def year_arg(text: str) -> int:
     year = int(text)
-    if not 1990 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"not a plausible year: {text}")
+    seoul_now = dt.datetime.now(dt.timezone(dt.timedelta(hours=9)))
+    if not 1990 <= year <= seoul_now.year:
+        raise argparse.ArgumentTypeError(
+            f"not a year to report on: {text} (1990 to {seoul_now.year}, this year in Seoul)")
     return year

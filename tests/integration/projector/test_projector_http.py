@@ -40,6 +40,19 @@ async def test_the_report_and_its_tables_name_their_charset_once(client: Client)
     assert data.headers["content-type"] == "application/json"
 
 
+async def test_the_report_at_a_trailing_slash_redirects_to_where_its_relative_links_work(
+        client: Client) -> None:
+    moved = await client.get("/v1/reports/2023/?lang=en", follow_redirects=False)
+    assert moved.status_code == 308
+    assert moved.headers["location"] == "/v1/reports/2023?lang=en"
+    page = await client.get("/v1/reports/2023/", follow_redirects=True)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    links = re.findall(r'href="(govledger-report-[^"]+)"', page.text)
+    assert links
+    for link in links:  # resolved against /v1/reports/2023, as a browser does
+        assert (await client.get(f"/v1/reports/{link}")).status_code == 200, link
+
+
 BIG = "99999999999999999999"
 
 
@@ -140,3 +153,14 @@ async def test_a_view_as_of_a_position_the_log_has_not_reached_is_refused_at_onc
     assert_korean_first(problem["detail"])
     at_head = await client.get("/v1/views/votes?as_of_position=1")
     assert (at_head.status_code, at_head.json()["total"]) == (200, 1)
+
+
+async def test_no_report_for_a_year_not_yet_begun(client: Client) -> None:
+    import datetime as dt
+
+    next_year = dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).year + 1
+    for name in (f"{next_year}", f"{next_year}.json", "2100"):
+        answer = await client.get(f"/v1/reports/{name}")
+        assert answer.status_code == 404, name
+        assert_korean_first(answer.json()["detail"])
+    assert (await client.get(f"/v1/reports/{next_year}/council.csv")).status_code == 404

@@ -136,3 +136,15 @@ def test_a_proof_without_an_api_or_a_running_ledger_is_refused_not_sent_to_a_def
         err = capsys.readouterr().err
         assert err.startswith(f"govledger: error: no running ledger found at {tree / 'ward'}")
         assert "pass --api URL" in err and err.count("\n") == 1
+
+
+def test_a_report_year_not_yet_begun_in_seoul_is_refused() -> None:
+    import argparse
+    import datetime as dt
+
+    from govledger_launcher.projector_commands import year_arg
+
+    this_year = dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).year
+    assert year_arg(str(this_year)) == this_year
+    with pytest.raises(argparse.ArgumentTypeError, match="this year in Seoul"):
+        year_arg(str(this_year + 1))

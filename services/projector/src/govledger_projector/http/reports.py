@@ -8,6 +8,7 @@ files the CLI wrote, or written by the CLI (the same bytes).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
@@ -15,6 +16,7 @@ from litestar import Request, Response, get
 from litestar.params import FromPath, QueryParameter
 
 from govledger_projector.http.problems import missing
+from govledger_projector.projections.base import KST
 from govledger_projector.report_files import page_links, report_from
 from govledger_projector.reports import (
     Report,
@@ -33,7 +35,7 @@ LANG = ("`ko` or `en`: the page in that language only, `<html lang>` set to it; 
 
 
 async def _report(request: Req, year: int) -> Report:
-    if not 2000 <= year <= 2100:
+    if not 2000 <= year <= dt.datetime.now(KST).year:  # no report for a year not yet begun
         raise missing(f"{year}년 보고서는 없습니다.", f"no report for {year}")
     async with request.app.state.pool.acquire() as conn:
         return await report_from(conn, year, request.app.state.settings.ward)
@@ -57,6 +59,13 @@ async def report(
     request: Req, name: FromPath[str],
     lang: Annotated[Literal["ko", "en"] | None, QueryParameter(description=LANG)] = None,
 ) -> Response[Any]:
+    raw = request.scope.get("raw_path", b"").split(b"?", 1)[0]  # the path as the client sent it
+    path = request.url.path
+    if raw.endswith(b"/"):
+        # The page links its files relatively: at ".../2023/" they would resolve one level too
+        # deep. Send the reader to the one address where they work.
+        query = f"?{request.url.query}" if request.url.query else ""
+        return Response(b"", status_code=308, headers={"Location": path.rstrip("/") + query})
     match = _NAME.fullmatch(name)
     if match is None:
         raise missing(f"보고서 '{name}'이(가) 없습니다. 예: /v1/reports/2023, 2023.json",
