@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import signal
 
+import asyncpg
 import httpx
 import msgspec
 import nats
@@ -15,12 +16,14 @@ from govledger_contracts.views import kv_bucket
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
 from govledger_ledger.relay import Relay
 from govledger_projector.http.app import create_app
+from govledger_projector.projections import PROJECTION_VERSION
 from govledger_projector.rebuild import rebuild
 from govledger_projector.settings import Settings
 from tests.integration.projector.helpers import (
     append_events,
     ballots,
     checkpoint_position,
+    eventually,
     expected_views,
     free_port,
     same_entities,
@@ -127,3 +130,48 @@ async def test_a_rebuild_equals_the_incremental_views_and_switches_when_caught_u
     assert await stored_summaries_match(settings, expected)
     assert incremental_checkpoint.generation == 1
     assert incremental["votes"].entities["v1"].ballots == 1000
+
+
+async def _checkpoint_row(settings: Settings) -> tuple[int, int]:
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        row = await conn.fetchrow("SELECT generation, projection_version FROM projector.checkpoint")
+    finally:
+        await conn.close()
+    assert row is not None
+    return row["generation"], row["projection_version"]
+
+
+async def test_views_an_older_release_wrote_are_rebuilt_in_the_background_on_start(
+    store: PostgresEventStore, relay: Relay, settings: Settings,
+) -> None:
+    await append_events(store, "vote-v1", [vote_opened()])
+    await cast(store, 300)
+    async with AsyncTestClient(create_app(settings)):
+        await wait_for_position(settings.database_url, 301)
+    generation, version = await _checkpoint_row(settings)
+    assert (generation, version) == (1, PROJECTION_VERSION)
+    # As an older release left them: an older version, and what it did not count, uncounted.
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        await conn.execute("UPDATE projector.checkpoint SET projection_version = 1")
+        await conn.execute("UPDATE projector.views_1 SET doc = jsonb_set(doc, '{ballots}', '0')"
+                           " WHERE model = 'votes' AND key = 'v1'")
+    finally:
+        await conn.close()
+    async with AsyncTestClient(create_app(settings)) as client:
+        async def upgraded() -> bool:
+            return await _checkpoint_row(settings) == (2, PROJECTION_VERSION)
+        await eventually(upgraded)
+        assert (await client.get("/v1/views/votes/v1")).json()["ballots"] == 300
+    _, stored = await stored_views(settings)
+    expected = await expected_views(settings)
+    assert same_entities(stored, expected)
+    assert await stored_summaries_match(settings, expected)
+
+
+async def test_a_new_projector_database_is_stamped_without_a_rebuild(settings: Settings) -> None:
+    async with AsyncTestClient(create_app(settings)):
+        async def stamped() -> bool:
+            return await _checkpoint_row(settings) == (1, PROJECTION_VERSION)
+        await eventually(stamped)

@@ -9,6 +9,7 @@ their next batch and reload from it.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -20,7 +21,13 @@ from nats.js import JetStreamContext
 
 from govledger_projector.consumer import PROJECTOR_LOCK
 from govledger_projector.migrations import migrate
-from govledger_projector.projections import Views, empty_views, entry_of, fold_all
+from govledger_projector.projections import (
+    PROJECTION_VERSION,
+    Views,
+    empty_views,
+    entry_of,
+    fold_all,
+)
 from govledger_projector.settings import Settings
 from govledger_projector.source import read_range, stream_last_seq
 from govledger_projector.store import (
@@ -35,6 +42,7 @@ from govledger_projector.store import (
 )
 
 REBUILD_LOCK = 0x676F76_72656275  # "govrebu": one rebuild at a time
+log = logging.getLogger("govledger.projector")
 Progress = Callable[[int, int], None]
 """Called with (position reached, stream head) after every chunk."""
 
@@ -91,6 +99,8 @@ async def _switch(conn: Conn, js: JetStreamContext, settings: Settings, views: V
                                " (LIKE projector.views_template INCLUDING ALL)")
             entities = await _write_all(conn, new, views)
             await write_checkpoint(conn, new, views["members"])
+            await conn.execute("UPDATE projector.checkpoint SET projection_version = $1",
+                               PROJECTION_VERSION)
             # Everything in the new table is to be published (values equal, keys may differ).
             await conn.execute("UPDATE projector.checkpoint SET published_position = 0")
         await conn.execute(f"DROP TABLE IF EXISTS {views_table(live.generation)}")
@@ -120,3 +130,35 @@ async def rebuild(settings: Settings, progress: Progress | None = None) -> Rebui
     finally:
         await nc.close()
         await conn.close()
+
+
+async def rebuild_if_outdated(settings: Settings) -> RebuildReport | None:
+    """After an upgrade whose projections store something new (``PROJECTION_VERSION``), rebuild
+    the views an older projector wrote, in the background of a running projector: the old
+    generation serves until the new one has caught up. Views that hold nothing yet are simply
+    stamped. None when nothing was to do (or another rebuild is already at it)."""
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        row = await conn.fetchrow(
+            "SELECT position, projection_version FROM projector.checkpoint")
+        if row is None or row["projection_version"] >= PROJECTION_VERSION:
+            return None
+        if row["position"] == 0:  # nothing written by the older release
+            await conn.execute(
+                "UPDATE projector.checkpoint SET projection_version = $1"
+                " WHERE position = 0 AND projection_version < $1", PROJECTION_VERSION)
+            return None
+    finally:
+        await conn.close()
+    log.warning("the read models were written by an older release (projection version %d, "
+                "this release writes %d): rebuilding them in the background; the current ones "
+                "keep serving until the rebuild has caught up", row["projection_version"],
+                PROJECTION_VERSION)
+    try:
+        report = await rebuild(settings)
+    except RebuildInProgress:
+        log.info("a rebuild is already running; it will bring the read models up to date")
+        return None
+    log.info("read models rebuilt for this release: generation %d at position %d (%d events, "
+             "%.1f s)", report.generation, report.position, report.events, report.seconds)
+    return report

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,7 +24,10 @@ from govledger_projector.http import reports, views
 from govledger_projector.http.problems import EXCEPTION_HANDLERS
 from govledger_projector.lag import Lag, read_lag
 from govledger_projector.migrations import migrate
+from govledger_projector.rebuild import rebuild_if_outdated
 from govledger_projector.settings import Settings
+
+log = logging.getLogger("govledger.projector")
 
 Req = Request[Any, Any, Any]
 
@@ -60,6 +64,15 @@ async def lag(request: Req) -> Lag:
         return await read_lag(conn, request.app.state.nats.jetstream(), settings.stream_name)
 
 
+async def _upgrade(settings: Settings) -> None:
+    try:
+        await rebuild_if_outdated(settings)
+    except asyncio.CancelledError:
+        raise
+    except Exception:  # the live views keep serving; `govledger project rebuild` can retry
+        log.exception("rebuilding the read models for this release failed")
+
+
 def create_app(settings: Settings, *, run_consumer: bool = True) -> Litestar:
     """The query API; with ``run_consumer`` the same process also projects (one process)."""
 
@@ -70,10 +83,15 @@ def create_app(settings: Settings, *, run_consumer: bool = True) -> Litestar:
         nc = await nats.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=-1)
         projector = Projector(settings, pool, nc) if run_consumer else None
         task = asyncio.create_task(projector.run()) if projector else None
-        app.state.update(pool=pool, nats=nc, projector=projector)
+        # Views an older release wrote are rebuilt beside the live ones (see rebuild.py).
+        upgrade = asyncio.create_task(_upgrade(settings)) if projector else None
+        app.state.update(pool=pool, nats=nc, projector=projector, upgrade=upgrade)
         try:
             yield
         finally:
+            if upgrade is not None and not upgrade.done():
+                upgrade.cancel()  # a rebuild cut short leaves the serving generation as it was
+                await asyncio.wait([upgrade])
             if projector is not None and task is not None:
                 projector.stop()  # finishes the batch in hand: commit, publish, ack
                 await task

@@ -28,6 +28,12 @@ PROJECTIONS: dict[str, Projection] = {p.model: p for p in (
     evaluations.PROJECTION, statistics.PROJECTION)}
 """Every read model by name, in the order they are stored and published."""
 
+PROJECTION_VERSION = 2
+"""What the projections store for the same events; raise it when that changes (a new field, a
+new meaning), so that a projector of the new release rebuilds views an older one wrote.
+1: before the summaries were stored as rows and the statistics counted council appointments
+apart from subcommittee seats; 2: since."""
+
 Views = dict[str, View[Any]]
 
 
@@ -59,5 +65,5 @@ def as_of(envelopes: Iterable[Envelope], *, position: int | None = None,
     return fold_all(empty_views(), entries)[0]
 
 
-__all__ = ["KST", "PROJECTIONS", "Entry", "View", "Views", "apply", "as_of", "empty_views",
-           "entry_of", "fold_all", "seoul_day"]
+__all__ = ["KST", "PROJECTIONS", "PROJECTION_VERSION", "Entry", "View", "Views", "apply",
+           "as_of", "empty_views", "entry_of", "fold_all", "seoul_day"]
