@@ -528,3 +528,21 @@ def test_auditing_the_trusted_checkpoint_again_does_not_claim_an_update(tmp_path
     again = audit_export(directory, state_file=state_file)
     assert again.ok and not again.state_updated
     assert state_file.read_bytes() == before
+
+
+def test_blank_lines_after_the_last_event_are_not_an_event(tmp_path: Path) -> None:
+    directory, _ = honest_export(tmp_path)
+    events = directory / "events.jsonl"
+    events.write_bytes(events.read_bytes() + b"\n\r\n  \n")
+    report = audit_export(directory, verifier_key=VKEY)
+    assert report.ok, report.problem
+    assert report.events == 10
+
+
+def test_a_blank_line_between_events_is_malformed_at_its_position(tmp_path: Path) -> None:
+    events = chain(10)
+    lines = encoded(events)
+    directory = export(tmp_path, [*lines[:4], b"", *lines[4:]], signed(events))
+    report = audit_export(directory, verifier_key=VKEY)
+    assert report.problem is not None
+    assert (report.problem.code, report.problem.position) == ("event.malformed", 5)

@@ -156,6 +156,8 @@ class _Scan:
         with path.open("rb") as f:
             lines = iter(f)
             for line in lines:
+                if line.isspace() and _only_blank(lines):
+                    break  # blank lines after the last event (an editor's final newline)
                 try:
                     position, prev_hash, claimed, leaf = fast_leaf(line) or exact_leaf(line)
                 except LeafError as exc:
@@ -248,6 +250,12 @@ class _Scan:
         if self.signed is None:  # unreachable: size <= count means the scan passed the mark
             raise RuntimeError("checkpoint size was never reached")
         return self.signed
+
+
+def _only_blank(lines: Iterator[bytes]) -> bool:
+    """Whether the rest of the file is blank; consumes it (the caller stops either way only if
+    it is: a blank line between events is malformed, and the scan is then over)."""
+    return all(line.isspace() for line in lines)
 
 
 def _link_problem(found: int, expected: int, prev_hash: str, lines: Iterator[bytes]) -> Problem:
