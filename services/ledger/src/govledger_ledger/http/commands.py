@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, Response, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import Example
@@ -13,12 +14,43 @@ from govledger_contracts.commands import Command
 from govledger_ledger.application import LedgerApplication
 from govledger_ledger.domain import HANDLERS
 from govledger_ledger.domain.core import Handler, Rejected
-from govledger_ledger.http.problems import rejected
+from govledger_ledger.http.problems import invalid, rejected
 from govledger_ledger.http.security import principal_of
 from govledger_ledger.http.views import CommandAccepted, accepted
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+
+
+MAX_SAFE = 2**53 - 1
+
+
+def _unstorable(value: Any, path: str) -> tuple[str, str, str] | None:
+    """The first value the ledger cannot record, as (field path, Korean, English): an integer
+    without an exact JSON number (canonical encoding, ADR 0002) or text with U+0000, which
+    PostgreSQL cannot hold. Checked before deciding, so the 422 can name the field."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if not -MAX_SAFE <= value <= MAX_SAFE:
+            return (path, "정수는 ±(2^53 − 1) 범위 안이어야 합니다.",
+                    "integers must be within ±(2**53 - 1)")
+    elif isinstance(value, str):
+        if "\x00" in value:
+            return (path, "NUL 문자(U+0000)는 기록할 수 없습니다.",
+                    "text may not contain the NUL character (U+0000)")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            found = _unstorable(key, here) or _unstorable(item, here)
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _unstorable(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
 
 
 def _endpoint(handler: Handler[Any]) -> HTTPRouteHandler:
@@ -27,6 +59,9 @@ def _endpoint(handler: Handler[Any]) -> HTTPRouteHandler:
     async def endpoint(request: Request[Any, Any, Any], data: Command,
                        idempotency_key: str | None = None) -> Response[Any]:
         principal = principal_of(request)
+        found = _unstorable(msgspec.to_builtins(data), "")
+        if found is not None:
+            raise invalid(*found)
         app: LedgerApplication = request.app.state.ledger
         result = await app.handle(
             data, principal.actor, idempotency_key=idempotency_key,
