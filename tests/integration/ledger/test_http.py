@@ -151,6 +151,33 @@ async def test_an_idempotent_retry_returns_the_original_and_a_new_body_is_a_409(
     assert await head(client) == 1
 
 
+EXAMPLES = {h.command.__name__: h for h in HANDLERS.values()}
+
+
+async def test_a_command_answers_with_its_events_as_the_log_gives_them_back(
+    client: Client, token: Headers,
+) -> None:
+    """An MOU: objects in arrays in the payload, times given in Seoul's zone."""
+    for name in ("ProposeAgenda", "FormWorkingGroup"):
+        handler = EXAMPLES[name]
+        assert (await client.post(handler.path, json=handler.example,
+                                  headers=token("admin"))).status_code == 201
+    sign = EXAMPLES["SignMou"]
+    assert "+09:00" in sign.example["occurred_at"]
+    headers = {**token("admin"), "Idempotency-Key": "sign-mou-2024-01"}
+    first = await client.post(sign.path, json=sign.example, headers=headers)
+    again = await client.post(sign.path, json=sign.example, headers=headers)
+    assert first.status_code == again.status_code == 201, first.text
+    assert "idempotent-replayed" not in first.headers
+    assert again.headers["idempotent-replayed"] == "true"
+    for event in first.json()["events"]:
+        read = await client.get(f"/v1/events/{event['event_id']}")
+        assert read.content in first.content  # the very bytes, not an equal document
+    # jsonb's order, in objects in arrays too: "duty" before "side", "due" before "stage"
+    assert b'"responsibilities":[{"duty":' in first.content
+    assert b'"goals":[{"due":' in first.content
+
+
 async def test_a_stale_expected_version_is_a_409_that_reports_the_current_version(
     client: Client, token: Headers,
 ) -> None:

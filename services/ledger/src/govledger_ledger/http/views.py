@@ -8,6 +8,7 @@ import msgspec
 from litestar import Response
 
 from govledger_contracts.envelope import Envelope
+from govledger_ledger.adapters.postgres_store import as_read_back
 from govledger_ledger.ports import AppendResult
 
 
@@ -43,7 +44,12 @@ class Health(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def accepted(result: AppendResult) -> Response[Any]:
-    body = CommandAccepted(events=result.envelopes,
+    """The 201 for a recorded command. A first answer shows its envelopes as the store reads
+    them back, as a replay (read from the store) does, and so as ``GET /v1/events/{id}`` and
+    the relay's message show each event."""
+    envelopes = (result.envelopes if result.replayed
+                 else tuple(as_read_back(e) for e in result.envelopes))
+    body = CommandAccepted(events=envelopes,
                            position=result.envelopes[-1].position if result.envelopes else 0,
                            replayed=result.replayed)
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None
