@@ -133,6 +133,37 @@ async def create_pool(database_url: str, *, min_size: int = 2, max_size: int = 2
     return pool
 
 
+def _jsonb_key(key: str) -> tuple[int, bytes]:
+    raw = key.encode()
+    return len(raw), raw
+
+
+def jsonb_ordered(value: Any) -> Any:
+    """``value`` with every object's members, at every depth, in the order a jsonb column
+    gives them back: shorter keys first, keys of one length by their UTF-8 bytes
+    (PostgreSQL's ``lengthCompareJsonbStringValue``). Arrays keep their order."""
+    if isinstance(value, dict):
+        return {k: jsonb_ordered(value[k]) for k in sorted(value, key=_jsonb_key)}
+    if isinstance(value, list | tuple):
+        return [jsonb_ordered(item) for item in value]
+    return value
+
+
+def as_read_back(e: Envelope) -> Envelope:
+    """``e`` as this store reads it back once it is written: the payload in jsonb's member
+    order and both times in UTC (timestamptz keeps the instant, not the zone it was given in).
+
+    For answers made from envelopes just appended (a command's 201), so that they are the
+    bytes of every later read: an idempotent replay, ``GET /v1/events/{id}``, the relay's
+    NATS message. Never needed on the append path: the hash is over canonical bytes, which
+    neither the order of members nor a time's zone changes.
+    """
+    return msgspec.structs.replace(
+        e, occurred_at=e.occurred_at.astimezone(dt.UTC),
+        recorded_at=e.recorded_at.astimezone(dt.UTC), payload=jsonb_ordered(e.payload),
+    )
+
+
 def row_to_envelope(row: asyncpg.Record) -> Envelope:
     return Envelope(
         event_id=str(row["event_id"]), position=row["position"], stream_id=row["stream_id"],

@@ -24,6 +24,7 @@ from govledger_ledger.http.aggregates import get_aggregate
 from govledger_ledger.http.commands import command_routes
 from govledger_ledger.http.problems import EXCEPTION_HANDLERS, RETRY_AFTER_SECONDS
 from govledger_ledger.http.proofs import proof_routes
+from govledger_ledger.http.query import DeclaredQueryOnly
 from govledger_ledger.http.reads import get_event, get_stream, list_events, live_events
 from govledger_ledger.http.views import Health
 from govledger_ledger.ports import StoreUnavailable
@@ -87,6 +88,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
                         get_aggregate, *proof_routes(), *command_routes()],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[DeclaredQueryOnly()],  # a query parameter a route does not take is a 422
         state=State({"settings": settings,
                      # Set when the server begins to shut down: live streams end (serving.py).
                      "draining": asyncio.Event(),

@@ -65,6 +65,27 @@ def invalid(field: str, ko: str, en: str) -> ValidationException:
     return ValidationException(en, extra=[{"key": field, "message": en, "message_ko": ko}])
 
 
+class UndeclaredQuery(Exception):
+    """The request names query parameters its endpoint does not take (see ``query.py``)."""
+
+    def __init__(self, unknown: tuple[str, ...], accepted: tuple[str, ...]) -> None:
+        super().__init__(f"unknown query parameters {unknown}; the endpoint takes {accepted}")
+        self.unknown = unknown
+        self.accepted = accepted
+
+
+def _undeclared(_: Request[Any, Any, Any], exc: UndeclaredQuery) -> Response[dict[str, Any]]:
+    listed = ", ".join(exc.accepted)
+    takes = ((f"이 경로가 받는 매개변수: {listed}.", f"this endpoint takes: {listed}.")
+             if exc.accepted else ("이 경로는 쿼리 매개변수를 받지 않습니다.",
+                                   "this endpoint takes no query parameters."))
+    errors = [{"key": name, "source": "query",
+               "message": f"Unknown query parameter '{name}'; {takes[1]}",
+               "message_ko": f"알 수 없는 쿼리 매개변수 '{name}'이(가) 있습니다. {takes[0]}"}
+              for name in exc.unknown]
+    return Response(invalid_body(errors), status_code=422, media_type=MEDIA_TYPE)
+
+
 def _sent_name(request: Request[Any, Any, Any], name: str | None) -> str | None:
     """The name the client sent: a parameter's alias (``from``, ``Last-Event-ID``), not the
     handler's Python name for it (``from_size``)."""
@@ -168,6 +189,7 @@ def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, A
 
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     ValidationException: _validation,
+    UndeclaredQuery: _undeclared,
     ConcurrencyConflict: _conflict,
     IdempotencyMismatch: _idempotency,
     StoreUnavailable: _unavailable,

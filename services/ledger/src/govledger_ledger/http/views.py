@@ -8,15 +8,16 @@ import msgspec
 from litestar import Response
 
 from govledger_contracts.envelope import Envelope
+from govledger_ledger.adapters.postgres_store import as_read_back
 from govledger_ledger.ports import AppendResult
 
 
 class CommandAccepted(msgspec.Struct, frozen=True, kw_only=True):
-    """The events a command recorded; ``replayed`` when an Idempotency-Key matched."""
+    """The events a command recorded. A retry with the same Idempotency-Key gets these very
+    bytes again; only its header ``Idempotent-Replayed: true`` tells it apart."""
 
     events: tuple[Envelope, ...]
     position: int
-    replayed: bool
 
 
 class EventPage(msgspec.Struct, frozen=True, kw_only=True):
@@ -43,8 +44,14 @@ class Health(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def accepted(result: AppendResult) -> Response[Any]:
-    body = CommandAccepted(events=result.envelopes,
-                           position=result.envelopes[-1].position if result.envelopes else 0,
-                           replayed=result.replayed)
+    """The 201 for a recorded command, and the same bytes when a retry with its
+    Idempotency-Key replays it (a retry gets the original result). A first answer shows its
+    envelopes as the store reads them back, as a replay does, and so as
+    ``GET /v1/events/{id}`` and the relay's message show each event; the body says nothing of
+    being a replay: the header does."""
+    envelopes = (result.envelopes if result.replayed
+                 else tuple(as_read_back(e) for e in result.envelopes))
+    body = CommandAccepted(events=envelopes,
+                           position=envelopes[-1].position if envelopes else 0)
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None
     return Response(body, status_code=201, headers=headers)

@@ -1,0 +1,71 @@
+"""A query parameter an endpoint does not take is refused (422 ``request.invalid``), never
+ignored: an auditor who writes ``?as_off=5`` for ``?as_of=5`` must not be shown today's state
+as if it were position 5's.
+
+What a route takes is what Litestar itself parses for it: the query parameters of its
+``KwargsModel``, by the names a client sends (``from`` and ``to``, not ``from_size``), with any
+its dependencies declare. ``DeclaredQueryOnly`` notes them on each route handler (its ``opt``)
+as the route is registered, once, and puts a guard on the app that compares every request's
+query with them, so a route added later needs nothing of its own. Headers
+(``Last-Event-ID``, ``Idempotency-Key``) are not query parameters and are not looked at.
+
+Left out: the OpenAPI documentation under ``/schema`` (the framework's pages, not the
+ledger's API), and the ``OPTIONS`` answer Litestar adds to every path (a CORS preflight
+repeats the URL it asks about, query and all).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.config.app import AppConfig
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
+from litestar.plugins import InitPlugin, ReceiveRoutePlugin
+from litestar.routes import BaseRoute, HTTPRoute
+
+from govledger_ledger.http.problems import UndeclaredQuery
+
+ACCEPTED = "govledger_query_parameters"
+"""The ``opt`` key of a route handler's accepted query names, in the order it declares them."""
+
+
+def refuse_undeclared_query(connection: ASGIConnection[Any, Any, Any, Any],
+                            handler: BaseRouteHandler) -> None:
+    """The app's guard: every query parameter the request names must be one the route takes."""
+    accepted: tuple[str, ...] | None = handler.opt.get(ACCEPTED)
+    if accepted is None or not connection.scope["query_string"]:
+        return
+    unknown = [name for name in dict.fromkeys(connection.query_params) if name not in accepted]
+    if unknown:
+        raise UndeclaredQuery(tuple(unknown), accepted)
+
+
+class DeclaredQueryOnly(InitPlugin, ReceiveRoutePlugin):
+    """Installs ``refuse_undeclared_query`` and tells it what each route takes."""
+
+    def __init__(self) -> None:
+        self._exempt: str | None = None
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        openapi = app_config.openapi_config
+        # Litestar serves the documentation at /schema unless the config names a path.
+        self._exempt = None if openapi is None else (openapi.path or "/schema").rstrip("/")
+        app_config.guards.append(refuse_undeclared_query)
+        return app_config
+
+    def receive_route(self, route: BaseRoute) -> None:
+        if not isinstance(route, HTTPRoute) or self._documentation(route.path):
+            return
+        for handler, model in route.route_handler_map.values():
+            if handler.http_methods == {"OPTIONS"}:
+                continue
+            order = list(handler.parsed_fn_signature.parameters)
+            declared = sorted(model.expected_query_params, key=lambda p: (
+                order.index(p.field_name) if p.field_name in order else len(order),
+                p.field_alias))
+            handler.opt[ACCEPTED] = tuple(p.field_alias for p in declared)
+
+    def _documentation(self, path: str) -> bool:
+        return self._exempt is not None and (path == self._exempt
+                                             or path.startswith(self._exempt + "/"))
