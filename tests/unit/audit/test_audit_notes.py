@@ -153,12 +153,23 @@ def test_round_trips_a_signed_checkpoint() -> None:
 @given(
     size=st.integers(0, 2**64 - 1),
     root=st.binary(min_size=32, max_size=32),
-    extensions=st.lists(st.text(st.characters(min_codepoint=0x20), min_size=1), max_size=3),
+    # Text a note can carry: no control characters, no lone surrogates (not UTF-8 at all).
+    extensions=st.lists(st.text(st.characters(min_codepoint=0x20, exclude_categories=("Cs",)),
+                                min_size=1), max_size=3),
 )
 def test_round_trips_any_checkpoint(size: int, root: bytes, extensions: list[str]) -> None:
     extensions = [e.replace("\n", "") or "x" for e in extensions]
     original = Checkpoint(origin=SEONGDONG, size=size, root=root, extensions=tuple(extensions))
     assert open_checkpoint(sign_checkpoint(original, SIGNER), VERIFIER) == original
+
+
+def test_text_that_is_not_utf8_is_refused_as_malformed_not_a_crash() -> None:
+    lone = Checkpoint(origin=SEONGDONG, size=1, root=ROOT, extensions=("\ud800",))
+    with pytest.raises(NoteError) as refused:
+        sign_checkpoint(lone, SIGNER)
+    assert refused.value.code == "checkpoint.malformed"
+    with pytest.raises(NoteError):
+        sign_note("govledger.seongdong\n\ud800\n", SIGNER)
 
 
 def test_the_signature_verifies_with_pynacl_too() -> None:

@@ -172,9 +172,18 @@ def format_checkpoint(checkpoint: Checkpoint) -> str:
     return text
 
 
+def _utf8(text: str) -> bool:
+    """Whether ``text`` has a UTF-8 form (no lone surrogates): a note is signed as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def parse_checkpoint(text: str) -> Checkpoint:
     """Parse a checkpoint body; sizes and roots must be in canonical form."""
-    if not text.endswith("\n") or _CONTROL.search(text):
+    if not text.endswith("\n") or _CONTROL.search(text) or not _utf8(text):
         raise NoteError("checkpoint.malformed", "a checkpoint is newline-terminated text")
     lines = text[:-1].split("\n")
     if len(lines) < 3 or not all(lines) or _SIZE.fullmatch(lines[1]) is None:
@@ -188,8 +197,9 @@ def parse_checkpoint(text: str) -> Checkpoint:
 
 def sign_note(text: str, signer: SignerKey) -> str:
     """Sign ``text`` (which must end in a newline) and return the signed note."""
-    if not text.endswith("\n") or _CONTROL.search(text) or not _valid_name(signer.name):
-        raise NoteError("note.malformed", "note text must be newline-terminated text")
+    if (not text.endswith("\n") or _CONTROL.search(text) or not _utf8(text)
+            or not _valid_name(signer.name)):
+        raise NoteError("note.malformed", "note text must be newline-terminated UTF-8 text")
     private = Ed25519PrivateKey.from_private_bytes(signer.seed)
     signature = private.sign(text.encode())
     blob = signer.key_id.to_bytes(4, "big") + signature
