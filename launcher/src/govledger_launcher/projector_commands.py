@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,9 +54,10 @@ def run_rebuild(args: argparse.Namespace) -> int:
 
 
 def year_arg(text: str) -> int:
-    year = int(text)
-    seoul_now = dt.datetime.now(dt.timezone(dt.timedelta(hours=9)))
-    if not 1990 <= year <= seoul_now.year:
+    from govledger_projector.reports import latest_report_year
+
+    year, latest = int(text), latest_report_year()
+    if not 1990 <= year <= latest:
         raise argparse.ArgumentTypeError(
-            f"not a year to report on: {text} (1990 to {seoul_now.year}, this year in Seoul)")
+            f"not a year to report on: {text} (1990 to {latest}, this year in Seoul)")
     return year

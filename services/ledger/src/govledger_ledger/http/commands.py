@@ -10,6 +10,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import Example
 from litestar.params import Body, HeaderParameter
 
+from govledger_contracts.canonical import MAX_SAFE_INTEGER
 from govledger_contracts.commands import Command
 from govledger_ledger.application import LedgerApplication
 from govledger_ledger.domain import HANDLERS
@@ -22,9 +23,6 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 
 
-MAX_SAFE = 2**53 - 1
-
-
 def _unstorable(value: Any, path: str) -> tuple[str, str, str] | None:
     """The first value the ledger cannot record, as (field path, Korean, English): an integer
     without an exact JSON number (canonical encoding, ADR 0002) or text with U+0000, which
@@ -32,7 +30,7 @@ def _unstorable(value: Any, path: str) -> tuple[str, str, str] | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        if not -MAX_SAFE <= value <= MAX_SAFE:
+        if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
             return (path, "정수는 ±(2^53 − 1) 범위 안이어야 합니다.",
                     "integers must be within ±(2**53 - 1)")
     elif isinstance(value, str):

@@ -8,7 +8,6 @@ files the CLI wrote, or written by the CLI (the same bytes).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
@@ -16,11 +15,11 @@ from litestar import Request, Response, get
 from litestar.params import FromPath, QueryParameter
 
 from govledger_projector.http.problems import missing
-from govledger_projector.projections.base import KST
 from govledger_projector.report_files import page_links, report_from
 from govledger_projector.reports import (
     Report,
     file_stem,
+    latest_report_year,
     render_html,
     report_csvs,
     report_json,
@@ -35,7 +34,7 @@ LANG = ("`ko` or `en`: the page in that language only, `<html lang>` set to it; 
 
 
 async def _report(request: Req, year: int) -> Report:
-    if not 2000 <= year <= dt.datetime.now(KST).year:  # no report for a year not yet begun
+    if not 2000 <= year <= latest_report_year():
         raise missing(f"{year}년 보고서는 없습니다.", f"no report for {year}")
     async with request.app.state.pool.acquire() as conn:
         return await report_from(conn, year, request.app.state.settings.ward)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from govledger_projector.reports.html import render_html
-from govledger_projector.reports.model import Head, Report, Table, build_report
+from govledger_projector.reports.model import (
+    Head,
+    Report,
+    Table,
+    build_report,
+    latest_report_year,
+)
 from govledger_projector.reports.opendata import (
     file_stem,
     open_data_files,
@@ -12,5 +18,5 @@ from govledger_projector.reports.opendata import (
     report_json,
 )
 
-__all__ = ["Head", "Report", "Table", "build_report", "file_stem", "open_data_files",
-           "render_html", "report_csvs", "report_document", "report_json"]
+__all__ = ["Head", "Report", "Table", "build_report", "file_stem", "latest_report_year",
+           "open_data_files", "render_html", "report_csvs", "report_document", "report_json"]

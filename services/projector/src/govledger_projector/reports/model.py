@@ -56,6 +56,13 @@ class Report(msgspec.Struct, frozen=True, kw_only=True):
         return next(t for t in self.tables if t.name == name)
 
 
+
+def latest_report_year(now: dt.datetime | None = None) -> int:
+    """The last year a report can be asked for: the current year in Seoul (a year not yet
+    begun has nothing to report). Used by the served page and by ``govledger report``."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(KST).year
+
+
 def kst(at: dt.datetime | None) -> str:
     """A stored UTC time as the ward reads it: Seoul time."""
     return "" if at is None else at.astimezone(KST).strftime("%Y-%m-%d %H:%M KST")
