@@ -54,11 +54,32 @@ def test_the_default_page_shows_english_beside_korean_without_javascript_or_in_p
         "<script>", 1)[0]
 
 
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def chart_texts(html: str) -> list[str]:
+    """What the page's SVG charts write out (their <title>s are names, not shown)."""
+    return re.findall(r"<text\b[^>]*>(.*?)</text>", html)
+
+
+def test_a_saved_page_asked_for_one_language_shows_it_in_the_charts_too() -> None:
+    texts = chart_texts(page())
+    assert any(HANGUL.search(t) for t in texts) and any("Proposed" in t for t in texts)
+    # body.only-en hides .ko and .sep, body.only-ko hides .en and .sep, in SVG as in HTML.
+    for text in texts:
+        english = re.sub(r"<[^>]+>", "", re.sub(r'<tspan class="(ko|sep)">.*?</tspan>', "", text))
+        assert not HANGUL.search(english), text
+        korean = re.sub(r"<[^>]+>", "", re.sub(r'<tspan class="(en|sep)">.*?</tspan>', "", text))
+        assert " / " not in korean and "private" not in korean, text
+    assert '<tspan class="ko">명</tspan></text>' in page()  # a unit with no English word
+
+
 def test_a_one_language_page_is_rendered_by_the_server_with_its_html_lang() -> None:
     english = render_html(report_2023(), {"2023.json": "2023.json"}, "en")
     assert english.startswith('<!DOCTYPE html><html lang="en">')
     assert "1. Council composition" in english and "Private share" in english
     assert "협치회의 구성" not in english and "민간 비율" not in english
+    assert not any(HANGUL.search(t) for t in chart_texts(english))
     assert "<script>" not in english  # nothing left for a script to do
     korean = render_html(report_2023(), {"2023.json": "2023.json"}, "ko")
     assert korean.startswith('<!DOCTYPE html><html lang="ko">')

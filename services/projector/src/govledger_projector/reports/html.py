@@ -16,7 +16,7 @@ from html import escape
 from typing import Literal
 
 from govledger_contracts.views import STAGES
-from govledger_projector.reports.charts import bar_chart, share_bar
+from govledger_projector.reports.charts import Label, bar_chart, label, share_bar
 from govledger_projector.reports.labels import COLUMNS, PHRASES, TABLES, VALUES
 from govledger_projector.reports.labels import STAGES as STAGE_LABELS
 from govledger_projector.reports.model import Cell, Report, Table
@@ -73,8 +73,18 @@ class Text:
         return (f'<span class="ko">{escape(ko)}</span><span class="sep"> / </span>'
                 f'<span class="en" lang="en">{escape(en)}</span>')
 
+    def svg(self, ko: str, en: str) -> Label:
+        """A chart label: one language, or a ``<tspan>`` for each (an empty one left out), so
+        the CSS that picks a language for a saved page picks it inside the charts too."""
+        if self.lang is not None:
+            return label(ko if self.lang == "ko" else en)
+        parts = [f'<tspan class="{code}">{escape(text)}</tspan>'
+                 for code, text in (("ko", ko), ("en", en)) if text]
+        return Label('<tspan class="sep"> / </tspan>'.join(parts),
+                     " / ".join(text for text in (ko, en) if text))
+
     def plain(self, ko: str, en: str) -> str:
-        """Unmarked text (a title, an SVG label): one language, or ``ko / en``."""
+        """Unmarked text (a page or chart title): one language, or ``ko / en``."""
         return ko if self.lang == "ko" else en if self.lang == "en" else f"{ko} / {en}"
 
 
@@ -118,13 +128,13 @@ def council_section(t: Text, report: Report) -> str:
             + figure(t, f"{f.council_private_share:.1f}%", "민간 비율", "Private share")
             + "</ul>"
             + share_bar(f.council_private, f.council_members - f.council_private,
-                        labels=(t.plain("민간", "private"), t.plain("공공", "public")))
+                        labels=(t.svg("민간", "private"), t.svg("공공", "public")))
             + table_html(t, report.table("council")) + "</section>")
 
 
 def pipeline_section(t: Text, report: Report) -> str:
     rows = report.table("agendas").rows
-    counts = [(t.plain(*STAGE_LABELS[s]), float(sum(1 for r in rows if r[5] == s and not r[6])))
+    counts = [(t.svg(*STAGE_LABELS[s]), float(sum(1 for r in rows if r[5] == s and not r[6])))
               for s in STAGES]
     return (f'<section id="agendas"><h2>{t("2. 의제 추진 현황", "2. Agenda pipeline")}</h2>'
             + bar_chart(counts, title=t.plain("단계별 의제 수", "Agendas per stage"))
@@ -134,10 +144,10 @@ def pipeline_section(t: Text, report: Report) -> str:
 
 
 def votes_section(t: Text, report: Report) -> str:
-    bars = [(f"{y}", float(n)) for y, n in report.figures.turnout]
+    bars = [(label(f"{y}"), float(n)) for y, n in report.figures.turnout]
     return (f'<section id="votes"><h2>{t("3. 우선순위 선정 주민투표", "3. Priority votes")}</h2>'
             + bar_chart(bars, title=t.plain("연도별 투표 참여자 수", "Turnout by year"),
-                        unit="" if t.lang == "en" else "명")
+                        unit=t.svg("명", ""))
             + table_html(t, report.table("turnout"))
             + table_html(t, report.table("vote_results")) + "</section>")
 
@@ -152,7 +162,7 @@ def mou_section(t: Text, report: Report) -> str:
 
 def evaluation_section(t: Text, report: Report) -> str:
     rows = report.table("evaluations").rows
-    annual = [(str(r[0]), float(r[5] or 0)) for r in rows if r[2] == "annual"]
+    annual = [(label(str(r[0])), float(r[5] or 0)) for r in rows if r[2] == "annual"]
     chart = bar_chart(annual, title=t.plain("연간 평가 목표 달성 평균", "Annual goal average")) \
         if annual else ""
     return (f'<section id="evaluations"><h2>{t("5. 성과평가", "5. Evaluations")}</h2>'
