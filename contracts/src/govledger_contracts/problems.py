@@ -29,6 +29,24 @@ def bilingual(text: Text) -> str:
     return f"{text[0]} / {text[1]}"
 
 
+TOKEN_REFUSALS: dict[str, Text] = {
+    "token_missing": ("Bearer 토큰이 없습니다. 'Authorization: Bearer <토큰>' 헤더로 보내십시오.",
+                      "No bearer token: send it as 'Authorization: Bearer <token>'."),
+    "token_malformed": ("Bearer 토큰의 형식이 올바르지 않습니다(JWT가 아닙니다).",
+                        "The bearer token is malformed (not a JWT)."),
+    "token_expired": ("Bearer 토큰이 만료되었습니다. 새 토큰을 발급받으십시오.",
+                      "The bearer token has expired; issue a new one."),
+    "token_bad_signature": ("Bearer 토큰의 서명이 이 원장의 키와 맞지 않습니다.",
+                            "The bearer token's signature does not verify with this ledger's "
+                            "key."),
+    "token_invalid": ("이 원장이 발급한 토큰이 아닙니다(발급자·주체·역할·시각을 확인하십시오).",
+                      "The token is not one this ledger issues (issuer, subject, role or "
+                      "times)."),
+}
+"""Why a bearer token was refused (401 ``auth.unauthenticated``, its ``reason``): the same
+words from both services, never the JWT library's."""
+
+
 GENERIC_KO: dict[int, str] = {
     404: "요청한 경로나 자원이 없습니다.",
     405: "이 경로에서 허용되지 않는 메서드입니다.",

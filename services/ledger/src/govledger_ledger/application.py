@@ -87,7 +87,12 @@ class StreamStates:
 
 
 class Forbidden(Exception):
-    """The actor's role may not give this command (the role matrix)."""
+    """The actor's role may not give this command (the role matrix); ``summary`` is the
+    command's one line, Korean then English."""
+
+    def __init__(self, role: str, command: str, summary: str = "") -> None:
+        super().__init__(f"role {role!r} may not give {command}")
+        self.role, self.command, self.summary = role, command, summary
 
 
 def fingerprint(command: Command) -> bytes:
@@ -113,7 +118,7 @@ class LedgerApplication:
         """Run one command to its events (or rejection); see the module docstring."""
         handler: Handler[Any] = HANDLERS[type(command)]
         if actor.role not in handler.roles:
-            raise Forbidden(f"role {actor.role!r} may not give {type(command).__name__}")
+            raise Forbidden(actor.role, type(command).__name__, handler.summary)
         ctx = Context(now=self._clock(), actor_id=actor.id, actor_role=actor.role,
                       voter_key=self._voter_key)
         # Prepare first: the key is bound to the prepared command, so a ballot's fingerprint

@@ -14,6 +14,8 @@ from pathlib import Path
 import jwt
 import msgspec
 
+from govledger_contracts.problems import TOKEN_REFUSALS, Text
+
 ISSUER = "govledger"
 KEY_FILE = "jwt.key"
 ROLES = frozenset({
@@ -30,7 +32,13 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class AuthError(Exception):
-    """The bearer token is missing, malformed, expired or not signed by this ledger."""
+    """The bearer token is missing, malformed, expired or not signed by this ledger;
+    ``reason`` is a key of ``TOKEN_REFUSALS``, ``text`` its (Korean, English) words."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.text: Text = TOKEN_REFUSALS[reason]
+        super().__init__(self.text[1])
 
 
 def load_or_create_key(data_dir: Path, jwt_secret: str | None) -> str:
@@ -69,11 +77,19 @@ def verify_token(token: str, key: str) -> Principal:
     try:
         claims = jwt.decode(token, key, algorithms=["HS256"], issuer=ISSUER,
                             options={"require": ["sub", "exp", "iss"]})
-    except jwt.PyJWTError as exc:
-        raise AuthError(str(exc)) from exc
+    # The library's own words are not shown: they are English only and name its internals.
+    # A bad signature is checked before the expiry, so a forged expired token is "forged".
+    except jwt.ExpiredSignatureError:
+        raise AuthError("token_expired") from None
+    except jwt.InvalidSignatureError:
+        raise AuthError("token_bad_signature") from None
+    except jwt.DecodeError:
+        raise AuthError("token_malformed") from None
+    except jwt.PyJWTError:
+        raise AuthError("token_invalid") from None
     role = claims.get("role")
     if role not in ROLES:
-        raise AuthError("the token carries no known role")
+        raise AuthError("token_invalid")
     return Principal(subject=str(claims["sub"]), role=str(role),
                      expires_at=float(claims["exp"]))
 

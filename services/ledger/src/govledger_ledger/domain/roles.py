@@ -22,6 +22,14 @@ RESIDENT = "resident"
 ALL_ROLES = (SECRETARIAT, COUNCIL_CHAIR, DEPARTMENT, WORKING_GROUP, VOTE_GATEWAY, AUDITOR, ADMIN,
              RESIDENT)
 
+ROLE_NAMES: dict[str, tuple[str, str]] = {
+    SECRETARIAT: ("민관협력추진단", "secretariat"), COUNCIL_CHAIR: ("의장단", "council chair"),
+    DEPARTMENT: ("부서", "department officer"), WORKING_GROUP: ("워킹그룹", "working group"),
+    VOTE_GATEWAY: ("투표 게이트웨이", "vote gateway"), AUDITOR: ("감사", "auditor"),
+    ADMIN: ("관리자", "administrator"), RESIDENT: ("주민", "resident"),
+}
+"""Each role in the ward's words (Korean, English), for the problems that name it."""
+
 
 def roles(*names: str) -> frozenset[str]:
     """The given roles plus admin (the operator may record any act but a ballot)."""

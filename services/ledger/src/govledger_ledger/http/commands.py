@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import msgspec
@@ -12,14 +13,16 @@ from litestar.params import Body, HeaderParameter
 
 from govledger_contracts.canonical import MAX_SAFE_INTEGER
 from govledger_contracts.commands import Command
-from govledger_ledger.application import LedgerApplication
+from govledger_ledger.application import Forbidden, LedgerApplication
 from govledger_ledger.domain import HANDLERS
 from govledger_ledger.domain.core import Handler, Rejected
 from govledger_ledger.http.problems import invalid, rejected
-from govledger_ledger.http.security import principal_of
+from govledger_ledger.http.security import Authenticated, principal_of
 from govledger_ledger.http.views import CommandAccepted, accepted
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+PRINCIPAL = "govledger_principal"
+"""Where ``_authorize`` leaves the verified caller for the endpoint (``request.state``)."""
 MAX_KEY_LENGTH = 255
 
 
@@ -51,12 +54,28 @@ def _unstorable(value: Any, path: str) -> tuple[str, str, str] | None:
     return None
 
 
+def _authorize(handler: Handler[Any]) -> Callable[[Request[Any, Any, Any]], Awaitable[None]]:
+    """The route's ``before_request``: who may give the command is settled before its body
+    is read, so a caller without a token, or with a role that may not give it, hears 401 or
+    403 and nothing about the body. A hook, not a guard: Litestar copies the route handler for
+    every guard call, a cost each append would pay (see ``query.py``)."""
+
+    async def authorize(request: Request[Any, Any, Any]) -> None:
+        authenticated = principal_of(request)
+        role = authenticated.principal.role
+        if role not in handler.roles:
+            raise Forbidden(role, handler.command.__name__, handler.summary)
+        request.state[PRINCIPAL] = authenticated
+
+    return authorize
+
+
 def _endpoint(handler: Handler[Any]) -> HTTPRouteHandler:
     name = handler.command.__name__
 
     async def endpoint(request: Request[Any, Any, Any], data: Command,
                        idempotency_key: str | None = None) -> Response[Any]:
-        principal = principal_of(request)
+        principal: Authenticated = request.state[PRINCIPAL]
         found = _unstorable(msgspec.to_builtins(data), "")
         if found is not None:
             raise invalid(*found)
@@ -86,7 +105,7 @@ def _endpoint(handler: Handler[Any]) -> HTTPRouteHandler:
     roles = ", ".join(sorted(handler.roles))
     return post(
         handler.path, summary=handler.summary, operation_id=name, tags=["commands"],
-        status_code=201, security=[{"bearer": []}],
+        status_code=201, security=[{"bearer": []}], before_request=_authorize(handler),
         description=f"{handler.command.__doc__ or ''}\n\nRoles: {roles}.",
     )(endpoint)
 

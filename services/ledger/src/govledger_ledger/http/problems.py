@@ -30,6 +30,7 @@ from govledger_ledger.aggregates import BeyondHead
 from govledger_ledger.application import Forbidden
 from govledger_ledger.auth import AuthError
 from govledger_ledger.domain.core import Rejected
+from govledger_ledger.domain.roles import ROLE_NAMES
 from govledger_ledger.ports import (
     CommitOutcomeUnknown,
     ConcurrencyConflict,
@@ -159,14 +160,22 @@ def _invalid(_: Request[Any, Any, Any], exc: InvalidData) -> Response[dict[str, 
 
 
 def _auth(_: Request[Any, Any, Any], exc: AuthError) -> Response[dict[str, Any]]:
+    # RFC 6750: a token that was sent but refused is an "invalid_token".
+    challenge = 'Bearer realm="govledger"' + (
+        "" if exc.reason == "token_missing" else ', error="invalid_token"')
     return problem(401, "auth.unauthenticated", ("인증이 필요합니다", "Authentication required"),
-                   ("유효한 Bearer 토큰이 필요합니다.", str(exc)),
-                   headers={"WWW-Authenticate": 'Bearer realm="govledger"'})
+                   exc.text, headers={"WWW-Authenticate": challenge}, reason=exc.reason)
 
 
 def _forbidden(_: Request[Any, Any, Any], exc: Forbidden) -> Response[dict[str, Any]]:
-    return problem(403, "auth.role_forbidden", ("권한이 없습니다", "Forbidden"),
-                   ("이 역할로는 할 수 없는 명령입니다.", str(exc)))
+    role_ko, role_en = ROLE_NAMES.get(exc.role, (exc.role, exc.role))
+    what_ko, _sep, what_en = exc.summary.partition(" / ")
+    what_ko, what_en = what_ko or exc.command, what_en or exc.command
+    message = (f"{role_ko}({exc.role}) 역할로는 '{what_ko}'({exc.command}) 명령을 할 수 "
+               "없습니다.",
+               f"The {role_en} role ({exc.role}) may not issue {exc.command} ({what_en}).")
+    return problem(403, "auth.role_forbidden", ("권한이 없습니다", "Forbidden"), message,
+                   role=exc.role, command=exc.command)
 
 
 def _beyond_head(_: Request[Any, Any, Any], exc: BeyondHead) -> Response[dict[str, Any]]:

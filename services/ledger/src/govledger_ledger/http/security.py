@@ -25,7 +25,7 @@ def principal_of(request: Request[Any, Any, Any]) -> Authenticated:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise AuthError("a bearer token is required (Authorization: Bearer <token>)")
+        raise AuthError("token_missing")
     tokens: TokenCache = request.app.state.tokens
     return Authenticated(principal=tokens.verify(token.strip(), time.time()))
 
