@@ -41,9 +41,9 @@ class BeyondHead(ValueError):
     """An ``as_of`` position the log has not reached: the answer would claim a state the
     ledger has not recorded (and may never record as asked)."""
 
-    def __init__(self, position: int, head: int) -> None:
+    def __init__(self, position: int, head: int, field: str = "as_of") -> None:
         super().__init__(f"the log has not reached position {position} (head {head})")
-        self.position, self.head = position, head
+        self.position, self.head, self.field = position, head, field
 
 
 async def position_as_of(store: PostgresEventStore, as_of: int | dt.datetime) -> int:

@@ -183,8 +183,10 @@ def _beyond_head(_: Request[Any, Any, Any], exc: BeyondHead) -> Response[dict[st
     message = (f"원장의 마지막 위치는 {exc.head}입니다. 위치 {exc.position}은(는) 아직 없습니다.",
                f"The log ends at position {exc.head}; position {exc.position} is not "
                "recorded yet.")
-    return problem(422, "as_of.beyond_head", title, message, field="as_of",
-                   head_position=exc.head)
+    # as_of asks for a past state; a live stream's start (after, Last-Event-ID) for a place
+    # to wait from: the same refusal, coded apart so a client can tell them apart.
+    code = "as_of.beyond_head" if exc.field == "as_of" else "position.beyond_head"
+    return problem(422, code, title, message, field=exc.field, head_position=exc.head)
 
 
 def _not_found(_: Request[Any, Any, Any], exc: NotFoundException) -> Response[dict[str, Any]]:

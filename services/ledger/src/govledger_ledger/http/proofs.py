@@ -92,15 +92,26 @@ async def latest_checkpoint(request: Request[Any, Any, Any]) -> Response[str]:
     return _note(await _proofs(request).latest_checkpoint(), _unsigned())
 
 
-@get("/v1/checkpoints/{size:int}", summary="The signed checkpoint at a tree size",
+def _tree_size(text: str) -> int:
+    """The path's ``size``, read here rather than by the route: an ``{size:int}`` route does not
+    match ``/v1/checkpoints/abc`` at all, and a 404 would not say which part was wrong."""
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_INTEGER:
+        return int(text)
+    raise invalid("size", "'size'는 1부터 2^63 − 1까지의 정수(트리 크기)여야 합니다.",
+                  "'size' must be a tree size: an integer from 1 to 2**63 - 1.")
+
+
+@get("/v1/checkpoints/{size:str}", summary="The signed checkpoint at a tree size",
      tags=["audit"])
 async def checkpoint_at(
     request: Request[Any, Any, Any],
-    size: Annotated[int, PathParameter(ge=1, le=MAX_INTEGER)],
+    size: Annotated[str, PathParameter(description="A tree size, 1 to 2**63 - 1")],
 ) -> Response[str]:
     require_reader(request)
-    absent = missing(f"크기 {size}의 체크포인트가 없습니다.", f"no checkpoint at size {size}")
-    return _note(await _proofs(request).checkpoint(size), absent)
+    tree_size = _tree_size(size)
+    absent = missing(f"크기 {tree_size}의 체크포인트가 없습니다.",
+                     f"no checkpoint at size {tree_size}")
+    return _note(await _proofs(request).checkpoint(tree_size), absent)
 
 
 @get("/v1/key", summary="The checkpoint verifier key (sumdb/note format)", tags=["audit"],

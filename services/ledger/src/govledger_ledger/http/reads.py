@@ -17,7 +17,7 @@ from govledger_contracts.envelope import ENVELOPE_ENCODER, Envelope
 from govledger_contracts.problems import MAX_INTEGER
 from govledger_ledger.adapters.notifier import PostgresNotifier
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
-from govledger_ledger.aggregates import position_as_of
+from govledger_ledger.aggregates import BeyondHead, position_as_of
 from govledger_ledger.http.problems import invalid, missing
 from govledger_ledger.http.security import require_reader
 from govledger_ledger.http.views import EventPage, StreamView
@@ -157,17 +157,25 @@ async def live_events(
     last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID")] = None,
 ) -> ServerSentEvent:
     require_reader(request)
-    return ServerSentEvent(_live(request, _resume_point(after, last_event_id)))
+    start, field = _resume_point(after, last_event_id)
+    if start > 0:
+        # A start past the head would wait, silently, for positions this log may never
+        # reach (another ward's, a restored database): say where the log ends instead.
+        head, _ = await _store(request).head()
+        if start > head:
+            raise BeyondHead(start, head, field)
+    return ServerSentEvent(_live(request, start))
 
 
-def _resume_point(after: int | None, last_event_id: str | None) -> int:
-    """Where a live stream starts. ``Last-Event-ID`` wins over ``?after=``: a reconnecting
-    EventSource repeats the URL it first opened and sends the id of the last event it got,
-    so ``after`` names where the client began and the header where it got to."""
+def _resume_point(after: int | None, last_event_id: str | None) -> tuple[int, str]:
+    """Where a live stream starts, and the field that said so. ``Last-Event-ID`` wins over
+    ``?after=``: a reconnecting EventSource repeats the URL it first opened and sends the id
+    of the last event it got, so ``after`` names where the client began and the header where
+    it got to."""
     if last_event_id:
         position = parse_position(last_event_id, "Last-Event-ID")
         if position is None:
             raise invalid("Last-Event-ID", "'Last-Event-ID'는 원장 위치(정수)여야 합니다.",
                           "'Last-Event-ID' must be a ledger position.")
-        return position
-    return after if after is not None else 0
+        return position, "Last-Event-ID"
+    return (after if after is not None else 0), "after"
