@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
+from govledger_contracts.audit.arguments import OneLineParser
 from govledger_launcher.embedded import LauncherError
 from govledger_launcher.runtime import (
     CHECKPOINT_KEY,
@@ -25,13 +26,13 @@ from govledger_launcher.runtime import (
     resolve_servers,
 )
 
-Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Subcommands: TypeAlias = "argparse._SubParsersAction[OneLineParser]"
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _common_options() -> argparse.ArgumentParser:
+def _common_options() -> OneLineParser:
     """Options every subcommand shares (pass as ``parents=[_common_options()]``)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = OneLineParser(add_help=False)
     common.add_argument(
         "--data-dir",
         # Not set here unless given, so `govledger --data-dir D verify` keeps the top level's.
@@ -47,6 +48,22 @@ def _port(text: str) -> int:
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"not a TCP port: {text}")
     return port
+
+
+MAX_TTL_SECONDS = 100 * 366 * 86400
+"""A century: a token's expiry must be a date (and year 9999 is the last one)."""
+
+
+def _lifetime(text: str) -> int:
+    try:
+        seconds = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number of seconds, not {text!r}") from None
+    if not 1 <= seconds <= MAX_TTL_SECONDS:
+        # An expired token would be printed as if it worked, then refused by every request.
+        raise argparse.ArgumentTypeError(
+            f"a token lives 1 to {MAX_TTL_SECONDS} seconds, not {text}")
+    return seconds
 
 
 # --------------------------------------------------------------------------- subcommands
@@ -101,7 +118,8 @@ def _add_token(commands: Subcommands) -> None:
                        help="secretariat, council_chair, department_officer, working_group, "
                             "vote_gateway, auditor, admin or resident")
     issue.add_argument("--subject", required=True, help="who acts (recorded as the actor)")
-    issue.add_argument("--ttl", type=int, default=86400, help="lifetime in seconds")
+    issue.add_argument("--ttl", type=_lifetime, default=86400,
+                       help="lifetime in seconds (1 to 100 years' worth; default a day)")
     issue.set_defaults(handler=ledger_commands.run_token_issue)
 
 
@@ -295,7 +313,7 @@ SUBCOMMANDS: tuple[Callable[[Subcommands], None], ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="govledger", description="Append-only, hash-chained governance event ledger."
     )
     parser.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)

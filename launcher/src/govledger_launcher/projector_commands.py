@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,13 +23,33 @@ def projector_settings(servers: Servers, data_dir: Path) -> Settings:
                              data_dir=data_dir)
 
 
+def writable_folder(out: Path) -> None:
+    """``out`` is a folder the report can be written into, or can be made: else one line
+    (LauncherError), before any server is started for a report that could not be saved."""
+    if out.exists() and not out.is_dir():
+        raise LauncherError(f"--out {out} is a file, not a folder to write the report into")
+    existing = next((p for p in (out, *out.parents) if p.exists()), Path("."))
+    if not existing.is_dir():
+        raise LauncherError(f"--out {out}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise LauncherError(f"--out {out}: cannot write in {existing} (permission denied)")
+
+
 def run_report(args: argparse.Namespace) -> int:
     from govledger_projector.report_files import write_report
 
     data_dir = data_dir_from(args.data_dir)
     out = Path(args.out)
+    writable_folder(out)
     with resolve_servers(data_dir) as servers:
-        written = asyncio.run(write_report(projector_settings(servers, data_dir), args.year, out))
+        try:
+            written = asyncio.run(write_report(projector_settings(servers, data_dir),
+                                               args.year, out))
+        except OSError as exc:
+            if exc.filename is None:  # not a file: the database, say; not ours to word
+                raise
+            raise LauncherError(f"cannot write the report: {exc.strerror}: {exc.filename}"
+                                ) from None
     for path in written:
         print(path)
     html = next((p for p in written if p.suffix == ".html"), None)

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from govledger_contracts.audit.arguments import OneLineParser
 from govledger_contracts.audit.commands import (
     CANNOT_RUN,
     audit,
@@ -54,7 +55,7 @@ def _positive_int(text: str) -> int:
 
 
 def dir_parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description="Verify an export.")
+    parser = OneLineParser(prog=prog, description="Verify an export.")
     parser.add_argument("directory", metavar="DIR", help="an export (govledger export --out)")
     parser.add_argument("--state", metavar="FILE",
                         help="trusted state: refuse a log inconsistent with the last one accepted")
@@ -67,7 +68,7 @@ def dir_parser(prog: str) -> argparse.ArgumentParser:
 def proof_parser(prog: str, parents: Sequence[argparse.ArgumentParser] = (), *,
                  api_help: str = "the ledger's API, e.g. http://127.0.0.1:8000",
                  ) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"{prog} proof", parents=list(parents),
+    parser = OneLineParser(prog=f"{prog} proof", parents=list(parents),
                                      description="Verify that one event is in the signed tree.")
     parser.add_argument("event_id", nargs="?", metavar="EVENT_ID")
     parser.add_argument("--api", metavar="URL", help=api_help)
@@ -80,7 +81,7 @@ def proof_parser(prog: str, parents: Sequence[argparse.ArgumentParser] = (), *,
 def recount_parser(prog: str, parents: Sequence[argparse.ArgumentParser] = (), *,
                    export_help: str = "the export to recount (audited first)",
                    ) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"{prog} recount", parents=list(parents),
+    parser = OneLineParser(prog=f"{prog} recount", parents=list(parents),
                                      description="Recount a vote from its ballots.")
     parser.add_argument("vote_id", nargs="?", metavar="VOTE_ID")
     parser.add_argument("--export", metavar="DIR", help=export_help)
