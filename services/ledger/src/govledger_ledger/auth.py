@@ -1,27 +1,22 @@
 """Bearer tokens: HS256 JWTs carrying subject and role.
 
-The signing key comes from settings, or is generated into the data folder on first start
-(``jwt.key``, mode 0600) so that every process and command of one installation shares it.
+The signing key, the issuer and the roles are the contracts' (``govledger_contracts.tokens``):
+the projector checks the same tokens on its reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
 from pathlib import Path
 
 import jwt
 import msgspec
 
 from govledger_contracts.problems import TOKEN_REFUSALS, Text
+from govledger_contracts.tokens import ISSUER, KEY_FILE, ROLES, load_or_create_key
 
-ISSUER = "govledger"
-KEY_FILE = "jwt.key"
-ROLES = frozenset({
-    "secretariat", "council_chair", "department_officer", "working_group", "vote_gateway",
-    "auditor", "admin", "resident",
-})
+__all__ = ["ISSUER", "KEY_FILE", "ROLES", "AuthError", "Principal", "TokenCache", "issue_token",
+           "load_or_create_key", "verify_token"]
 
 
 class Principal(msgspec.Struct, frozen=True, kw_only=True):
@@ -39,25 +34,6 @@ class AuthError(Exception):
         self.reason = reason
         self.text: Text = TOKEN_REFUSALS[reason]
         super().__init__(self.text[1])
-
-
-def load_or_create_key(data_dir: Path, jwt_secret: str | None) -> str:
-    """The configured secret, else the one in ``data_dir``, created on first use."""
-    if jwt_secret:
-        return jwt_secret
-    path = data_dir / KEY_FILE
-    if path.exists():
-        return path.read_text("utf-8").strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    # O_EXCL: when two processes start at once, one creates the key and the other reads it.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text("utf-8").strip()
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key + "\n")
-    return key
 
 
 def issue_token(data_dir: Path, jwt_secret: str | None, *, subject: str, role: str,
