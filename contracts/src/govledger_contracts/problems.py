@@ -169,3 +169,17 @@ def malformed_json(message: str) -> Text:
     """A body that is not JSON at all (the parser's message in English)."""
     reason = message.removeprefix("JSON is malformed: ")
     return "요청 본문이 올바른 JSON이 아닙니다.", f"The request body is not valid JSON: {reason}"
+
+
+def undeclared_query_errors(unknown: tuple[str, ...],
+                            accepted: tuple[str, ...]) -> list[dict[str, str]]:
+    """The errors of a 422 ``request.invalid`` for query parameters an endpoint does not take:
+    one per name, each saying what the endpoint does take."""
+    listed = ", ".join(accepted)
+    takes = ((f"이 경로가 받는 매개변수: {listed}.", f"this endpoint takes: {listed}.")
+             if accepted else ("이 경로는 쿼리 매개변수를 받지 않습니다.",
+                               "this endpoint takes no query parameters."))
+    return [{"key": name, "source": "query",
+             "message": f"Unknown query parameter '{name}'; {takes[1]}",
+             "message_ko": f"알 수 없는 쿼리 매개변수 '{name}'이(가) 있습니다. {takes[0]}"}
+            for name in unknown]

@@ -27,6 +27,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     fetch_timeout: float = 0.5
     """Seconds a pull waits for messages before the loop checks for work to publish."""
     ack_wait_seconds: int = 30
+    public_reads: bool = True
+    """``False``: the views, reports and lag need a bearer token the ledger issued."""
+    jwt_secret: str | None = None
+    """The ledger's token signing key; when unset, the one in ``data_dir`` (as the ledger)."""
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -48,6 +52,8 @@ def settings_from_env(**overrides: object) -> Settings:
         "http_host": _env("HTTP_HOST", "127.0.0.1"),
         "http_port": int(_env("PROJECTOR_HTTP_PORT", "8001") or 8001),
         "batch_size": int(_env("PROJECTOR_BATCH_SIZE", "500") or 500),
+        "public_reads": (_env("PUBLIC_READS", "true") or "true").lower() != "false",
+        "jwt_secret": _env("JWT_SECRET"),
     }
     values.update(overrides)
     if not values["database_url"] or not values["nats_url"]:

@@ -24,6 +24,7 @@ from govledger_contracts.problems import (
     korean_of,
     malformed_json,
     problem_body,
+    undeclared_query_errors,
     validation_errors,
 )
 from govledger_ledger.aggregates import BeyondHead
@@ -76,14 +77,7 @@ class UndeclaredQuery(Exception):
 
 
 def _undeclared(_: Request[Any, Any, Any], exc: UndeclaredQuery) -> Response[dict[str, Any]]:
-    listed = ", ".join(exc.accepted)
-    takes = ((f"이 경로가 받는 매개변수: {listed}.", f"this endpoint takes: {listed}.")
-             if exc.accepted else ("이 경로는 쿼리 매개변수를 받지 않습니다.",
-                                   "this endpoint takes no query parameters."))
-    errors = [{"key": name, "source": "query",
-               "message": f"Unknown query parameter '{name}'; {takes[1]}",
-               "message_ko": f"알 수 없는 쿼리 매개변수 '{name}'이(가) 있습니다. {takes[0]}"}
-              for name in exc.unknown]
+    errors = undeclared_query_errors(exc.unknown, exc.accepted)
     return Response(invalid_body(errors), status_code=422, media_type=MEDIA_TYPE)
 
 

@@ -19,9 +19,12 @@ from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 
+from govledger_contracts.tokens import load_or_create_key
 from govledger_projector.consumer import Projector
 from govledger_projector.http import reports, views
 from govledger_projector.http.problems import EXCEPTION_HANDLERS
+from govledger_projector.http.query import DeclaredQueryOnly
+from govledger_projector.http.readers import OPEN, readers_only
 from govledger_projector.lag import Lag, read_lag
 from govledger_projector.migrations import migrate
 from govledger_projector.rebuild import rebuild_if_outdated
@@ -37,12 +40,13 @@ class Health(msgspec.Struct, frozen=True, kw_only=True):
     checks: dict[str, str] = {}
 
 
-@get("/health", summary="The process is up", tags=["ops"], sync_to_thread=False)
+@get("/health", summary="The process is up", tags=["ops"], sync_to_thread=False,
+     opt={OPEN: True})
 def health() -> Health:
     return Health(status="ok")
 
 
-@get("/ready", summary="PostgreSQL and NATS are reachable", tags=["ops"])
+@get("/ready", summary="PostgreSQL and NATS are reachable", tags=["ops"], opt={OPEN: True})
 async def ready(request: Req) -> Response[Health]:
     checks = {"postgres": "ok", "nats": "ok"}
     try:
@@ -98,9 +102,13 @@ def create_app(settings: Settings, *, run_consumer: bool = True) -> Litestar:
             await nc.drain()
             await pool.close()
 
+    closed = ([] if settings.public_reads else
+              [readers_only(load_or_create_key(settings.data_dir, settings.jwt_secret))])
     return Litestar(
         route_handlers=[health, ready, lag, *views.ROUTES, *reports.ROUTES],
         lifespan=[lifespan], exception_handlers=EXCEPTION_HANDLERS,
+        middleware=closed,  # before the query check: no token, nothing said of the query
+        plugins=[DeclaredQueryOnly()],  # a query parameter a route does not take is a 422
         state=State({"settings": settings}),
         openapi_config=OpenAPIConfig(
             title="govledger projector", version="1.0.0",

@@ -15,19 +15,44 @@ from govledger_contracts.problems import (
     invalid_body,
     korean_of,
     problem_body,
+    undeclared_query_errors,
     validation_errors,
 )
+from govledger_projector.http.readers import Unauthenticated
 from govledger_projector.queries import InvalidFilter, UnknownFilter
 from govledger_projector.source import PositionUnknown
 
 log = logging.getLogger("govledger.projector.http")
 
 
-def problem(status: int, code: str, title: Text, message: Text,
-            **extra: Any) -> Response[dict[str, Any]]:
+def problem(status: int, code: str, title: Text, message: Text, *,
+            headers: dict[str, str] | None = None, **extra: Any) -> Response[dict[str, Any]]:
     """A problem-details response: title and detail Korean first, English beside it."""
     return Response(problem_body(status, code, title, message, **extra), status_code=status,
-                    media_type=MEDIA_TYPE)
+                    media_type=MEDIA_TYPE, headers=headers)
+
+
+class UndeclaredQuery(Exception):
+    """The request names query parameters its endpoint does not take (see ``query.py``)."""
+
+    def __init__(self, unknown: tuple[str, ...], accepted: tuple[str, ...]) -> None:
+        super().__init__(f"unknown query parameters {unknown}; the endpoint takes {accepted}")
+        self.unknown = unknown
+        self.accepted = accepted
+
+
+def _undeclared(_: Request[Any, Any, Any], exc: UndeclaredQuery) -> Response[dict[str, Any]]:
+    errors = undeclared_query_errors(exc.unknown, exc.accepted)
+    return Response(invalid_body(errors), status_code=422, media_type=MEDIA_TYPE)
+
+
+def _unauthenticated(_: Request[Any, Any, Any],
+                     exc: Unauthenticated) -> Response[dict[str, Any]]:
+    # RFC 6750: a token that was sent but refused is an "invalid_token".
+    challenge = 'Bearer realm="govledger"' + (
+        "" if exc.reason == "token_missing" else ', error="invalid_token"')
+    return problem(401, "auth.unauthenticated", ("인증이 필요합니다", "Authentication required"),
+                   exc.text, headers={"WWW-Authenticate": challenge}, reason=exc.reason)
 
 
 def missing(ko: str, en: str) -> NotFoundException:
@@ -78,6 +103,7 @@ def _internal(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, A
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     NotFoundException: _not_found, ValidationException: _invalid,
+    UndeclaredQuery: _undeclared, Unauthenticated: _unauthenticated,
     UnknownFilter: _unknown_filter, InvalidFilter: _invalid_filter,
     PositionUnknown: _position_unknown, HTTPException: _http, Exception: _internal,
 }

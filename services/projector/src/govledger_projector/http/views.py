@@ -12,6 +12,7 @@ from litestar.params import FromPath, QueryParameter
 from govledger_contracts.problems import MAX_INTEGER
 from govledger_contracts.views import MODELS
 from govledger_projector.http.problems import missing
+from govledger_projector.http.query import FILTERS
 from govledger_projector.projections import PROJECTIONS, View, as_of
 from govledger_projector.projections.agenda import provenance
 from govledger_projector.queries import SPECIAL, Page, check_filters, page, select
@@ -59,7 +60,8 @@ async def _view(request: Req, model: str, position: int | None = None,
 
 @get("/v1/views/{model:str}", summary="List a read model's entities (filters, paging, as of)",
      tags=["views"], description=f"{MODEL_DOC}. Any other query parameter filters on the entity "
-     "field of that name (equality, compared as text), e.g. `?year=2023&status=closed`.")
+     "field of that name (equality, compared as text), e.g. `?year=2023&status=closed`.",
+     opt={FILTERS: True})  # so its filters are checked here, not refused as unknown
 async def list_view(
     request: Req, model: FromPath[str],
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
