@@ -105,7 +105,8 @@ def _tree_size(text: str) -> int:
      tags=["audit"])
 async def checkpoint_at(
     request: Request[Any, Any, Any],
-    size: Annotated[str, PathParameter(description="A tree size, 1 to 2**63 - 1")],
+    size: Annotated[str, PathParameter(description="A tree size, 1 to 2**63 - 1",
+                                       schema_extra={"pattern": "^[1-9][0-9]*$"})],
 ) -> Response[str]:
     require_reader(request)
     tree_size = _tree_size(size)
