@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -45,12 +46,15 @@ async def test_a_checkpoint_not_signed_yet_is_still_a_404(client: Client) -> Non
     ("", {"Last-Event-ID": "3"}, "Last-Event-ID"),
 ])
 async def test_a_live_stream_from_beyond_the_head_is_refused_saying_where_the_log_ends(
-    client: Client, token: Headers, query: str, headers: dict[str, str], field: str,
+    live_server: str, token: Headers, query: str, headers: dict[str, str], field: str,
 ) -> None:
-    for agenda in ("a-1", "a-2"):
-        assert (await client.post(PROPOSE.path, json=proposal(agenda),
-                                  headers=token())).status_code == 201
-    response = await client.get(f"/v1/events/live{query}", headers=headers)
+    # On a real server: a stream that waits for position 3 is then a read timeout, a failure,
+    # where the test client would wait for it for ever.
+    async with httpx.AsyncClient(base_url=live_server, timeout=10) as http:
+        for agenda in ("a-1", "a-2"):
+            assert (await http.post(PROPOSE.path, json=proposal(agenda),
+                                    headers=token())).status_code == 201
+        response = await http.get(f"/v1/events/live{query}", headers=headers)
     assert response.status_code == 422, response.text
     problem = response.json()
     assert (problem["code"], problem["field"]) == ("position.beyond_head", field)

@@ -30,6 +30,7 @@ def exit_status(argv: list[str]) -> int:
 def test_a_token_lifetime_that_is_no_lifetime_is_refused_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], ttl: str,
 ) -> None:
+    (tmp_path / "jwt.key").write_text("a-ledger's-signing-key-" * 3 + "\n", encoding="utf-8")
     argv = ["token", "issue", "--ttl", ttl, "--role", "admin", "--subject", "kim",
             "--data-dir", str(tmp_path)]
     assert exit_status(argv) == 2
