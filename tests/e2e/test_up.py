@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import json
 import os
 import re
 import signal
@@ -10,6 +12,7 @@ import subprocess
 import sysconfig
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -188,4 +191,69 @@ async def test_up_serves_stops_cleanly_and_continues_on_the_same_data(data_dir: 
     stopped = [line.split("govledger: ", 1)[1] for line in second.lines
                if "govledger: stopped " in line]
     assert stopped == ["stopped api", "stopped relay", "stopped projector"], second.output
+    assert_nothing_left(data_dir)
+
+
+def nats_server_pid(data_dir: Path) -> int:
+    for line in processes_using(data_dir):
+        pid, command = line.split(": ", 1)
+        if "nats-server" in command.split(" ", 1)[0]:
+            return int(pid)
+    raise AssertionError(f"no nats-server runs on {data_dir}")
+
+
+def ready_status(api: str) -> int:
+    try:
+        return http_status(f"{api}/ready")
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def kill_nats_append_and_wait(up: Up, data_dir: Path, api: str, token: str) -> None:
+    """SIGKILL the embedded NATS, append at once (appends do not need NATS), wait for /ready."""
+    before = nats_server_pid(data_dir)
+    os.kill(before, signal.SIGKILL)
+    request = urllib.request.Request(
+        f"{api}/v1/agendas", method="POST",
+        data=json.dumps({"agenda_id": "a2025-99", "title": "복구 시험", "channel": "online",
+                         "summary": "NATS가 죽어도 잃지 않는다", "domains": ["it"],
+                         "year": 2025, "reason": "복구 시험 / restart test"}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 201
+    except urllib.error.HTTPError as error:
+        raise AssertionError(error.read().decode()) from None
+    deadline = time.monotonic() + 60
+    while ready_status(api) != 200 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert ready_status(api) == 200, up.output
+    assert up.process.poll() is None, up.output  # up itself went on
+    assert nats_server_pid(data_dir) != before
+
+
+async def test_up_restarts_an_embedded_server_that_dies_and_loses_no_event(
+    data_dir: Path,
+) -> None:
+    up = Up(data_dir, free_port())
+    printed = up.wait_ready()
+    try:
+        kill_nats_append_and_wait(up, data_dir, printed["API"], printed["admin token"])
+        nc = await nats.connect(printed["NATS"])
+        try:
+            js = nc.jetstream()
+            deadline = time.monotonic() + 60
+            while (await js.stream_info("GOVLEDGER")).state.messages < 1:
+                assert time.monotonic() < deadline, up.output
+                await asyncio.sleep(0.2)
+            message = await js.get_last_msg("GOVLEDGER", "govledger.>")
+            assert message.subject.endswith(".agenda_proposed")
+        finally:
+            await nc.close()
+        assert "embedded nats stopped unexpectedly" in up.output
+        assert "embedded nats restarted" in up.output
+    finally:
+        code = up.stop()
+    assert code == 0, up.output
     assert_nothing_left(data_dir)
