@@ -257,3 +257,27 @@ async def test_up_restarts_an_embedded_server_that_dies_and_loses_no_event(
         code = up.stop()
     assert code == 0, up.output
     assert_nothing_left(data_dir)
+
+
+def readme_subscriber_sample() -> str:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Subscribing from a ward service", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_subscriber_sample_runs_on_a_new_ledger(data_dir: Path, tmp_path: Path) -> None:
+    """A ward service tries the README's sample the day the ledger starts, before any vote."""
+    sample = tmp_path / "subscriber.py"
+    sample.write_text(readme_subscriber_sample())
+    up = Up(data_dir, free_port())
+    printed = up.wait_ready()
+    try:
+        result = subprocess.run(
+            [sysconfig.get_path("scripts") + "/python", str(sample)],
+            env={**os.environ, "NATS_URL": printed["NATS"]},
+            capture_output=True, text=True, timeout=90, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    finally:
+        code = up.stop()
+    assert code == 0, up.output
