@@ -55,7 +55,9 @@ ANSWERS: dict[int, str] = {
          "Idempotency-Key.",
 }
 COMMAND = (400, 401, 403, 409, 413, 422, 503)
-READ = (422, 503)  # every read refuses an undeclared query parameter and reads the store
+LOG_READ = (401, 503)
+"""A read of the log (``MAY_NEED_TOKEN``) may want a token and reads the store; the verifier
+key needs neither."""
 
 
 def problem_response(description: str) -> ResponseSpec:
@@ -68,8 +70,9 @@ def answers(handler: HTTPRouteHandler, route: HTTPRoute, takes_input: bool) -> l
     """The problem statuses a route can answer: a command's all; a read's, by what it takes."""
     if "POST" in handler.http_methods:
         return sorted(COMMAND)
-    statuses = {*READ, *((400,) if takes_input else ()),
-                *((401,) if handler.resolve_security() else ()),
+    statuses = {422,  # every route refuses a query parameter it does not take (query.py)
+                *((400,) if takes_input else ()),
+                *(LOG_READ if handler.resolve_security() else ()),
                 *((404,) if route.path_parameters else ())}
     return sorted(statuses)
 
