@@ -138,3 +138,11 @@ async def test_every_command_documents_an_example_of_its_body(client: Client) ->
     for handler in HANDLERS.values():
         body = spec["paths"][handler.path]["post"]["requestBody"]["content"]["application/json"]
         assert body["schema"]["examples"] == [handler.example], handler.path
+
+
+async def test_the_signed_notes_are_documented_as_the_text_they_are(client: Client) -> None:
+    spec = (await client.get("/schema/openapi.json")).json()
+    for path in ("/v1/checkpoint", "/v1/checkpoints/{size}", "/v1/key"):
+        assert list(spec["paths"][path]["get"]["responses"]["200"]["content"]) == [
+            "text/plain"], path
+        assert (await client.get("/v1/key")).headers["content-type"].startswith("text/plain")

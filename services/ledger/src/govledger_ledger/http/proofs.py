@@ -91,14 +91,14 @@ def _note(checkpoint: StoredCheckpoint | None, absent: NotFoundException) -> Res
 
 
 @get("/v1/checkpoint", summary="The latest signed checkpoint (C2SP signed note)", tags=["audit"],
-     security=MAY_NEED_TOKEN, responses={404: UNSIGNED})
+     security=MAY_NEED_TOKEN, responses={404: UNSIGNED}, media_type=NOTE_MEDIA_TYPE)
 async def latest_checkpoint(request: Request[Any, Any, Any]) -> Response[str]:
     require_reader(request)
     return _note(await _proofs(request).latest_checkpoint(), _unsigned())
 
 
 @get("/v1/checkpoints/{size:int}", summary="The signed checkpoint at a tree size",
-     tags=["audit"], security=MAY_NEED_TOKEN)
+     tags=["audit"], security=MAY_NEED_TOKEN, media_type=NOTE_MEDIA_TYPE)
 async def checkpoint_at(
     request: Request[Any, Any, Any],
     size: Annotated[int, PathParameter(ge=1, le=MAX_INTEGER)],
@@ -109,7 +109,7 @@ async def checkpoint_at(
 
 
 @get("/v1/key", summary="The checkpoint verifier key (sumdb/note format)", tags=["audit"],
-     sync_to_thread=False)
+     sync_to_thread=False, media_type=NOTE_MEDIA_TYPE)
 def verifier_key(request: Request[Any, Any, Any]) -> Response[str]:
     key: str = request.app.state.verifier_key
     return Response(key + "\n", media_type=NOTE_MEDIA_TYPE)
