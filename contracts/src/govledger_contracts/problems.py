@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
+
+import msgspec
 
 PROBLEM_TYPE = "https://govledger.seongdong.go.kr/problems/"
 MEDIA_TYPE = "application/problem+json"
@@ -22,6 +24,38 @@ Text = tuple[str, str]
 
 INVALID_TITLE: Text = ("요청이 올바르지 않습니다", "The request is not valid")
 NOT_FOUND_TITLE: Text = ("찾을 수 없습니다", "Not found")
+
+
+class FieldError(msgspec.Struct, frozen=True, kw_only=True):
+    """One thing wrong with a request, under ``errors`` of a ``request.invalid`` problem."""
+
+    key: Annotated[str | None, msgspec.Meta(
+        description="The field, parameter or header as the client sent it; null for the "
+                    "body as a whole.")]
+    message: Annotated[str, msgspec.Meta(description="In English.")]
+    message_ko: Annotated[str, msgspec.Meta(description="In Korean.")]
+    source: Annotated[str | None, msgspec.Meta(
+        description="Where it was: body, query, path, header or cookie.")] = None
+
+
+class Problem(msgspec.Struct, frozen=True, kw_only=True):
+    """An RFC 9457 problem as both services send it, for their OpenAPI documents:
+    ``problem_body`` (below) builds it. Members a problem has not are left out."""
+
+    type: Annotated[str, msgspec.Meta(description=f"{PROBLEM_TYPE}<code>")]
+    title: Annotated[str, msgspec.Meta(description="Korean / English.")]
+    status: int
+    detail: Annotated[str, msgspec.Meta(description="Korean / English.")]
+    code: Annotated[str, msgspec.Meta(
+        description="The stable dotted code, e.g. request.invalid, council.seats_full.")]
+    message_ko: Annotated[str, msgspec.Meta(description="The detail in Korean.")]
+    message_en: Annotated[str, msgspec.Meta(description="The detail in English.")]
+    field: Annotated[str | None, msgspec.Meta(
+        description="The request field the problem is about, when it is about one.")] = None
+    errors: Annotated[tuple[FieldError, ...], msgspec.Meta(
+        description="request.invalid: every error found; the first is the detail.")] = ()
+    head_position: Annotated[int | None, msgspec.Meta(
+        description="A position the log has not reached: where the log ends.")] = None
 
 
 def bilingual(text: Text) -> str:

@@ -1,9 +1,12 @@
 """Every error the API answers with is an RFC 9457 problem, even one nobody foresaw."""
 
+import msgspec
 import pytest
 
 from govledger_contracts.problems import (
     NOT_FOUND_TITLE,
+    FieldError,
+    Problem,
     invalid_body,
     invalid_field,
     invalid_text,
@@ -62,3 +65,13 @@ def test_a_rule_problem_and_a_generic_one_share_one_shape() -> None:
     assert body["title"] == "찾을 수 없습니다 / Not found"
     assert body["type"].endswith("/not_found")
     assert (body["message_ko"], body["message_en"]) == ("없습니다.", "Missing.")
+
+
+def test_a_problem_body_has_only_the_members_its_documented_schema_names() -> None:
+    errors = validation_errors([{"message": "Expected `int`, got `str`", "key": "year",
+                                 "source": "body"}], "")
+    body = invalid_body(errors)
+    assert set(body) <= set(Problem.__struct_fields__)
+    assert set(errors[0]) <= set(FieldError.__struct_fields__)
+    decoded = msgspec.json.decode(msgspec.json.encode(msgspec.convert(body, Problem)))
+    assert decoded == {**body, "head_position": None}

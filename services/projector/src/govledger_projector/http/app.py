@@ -17,10 +17,11 @@ import msgspec
 import nats
 from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 
 from govledger_projector.consumer import Projector
 from govledger_projector.http import reports, views
+from govledger_projector.http.openapi import ProblemResponses
 from govledger_projector.http.problems import EXCEPTION_HANDLERS
 from govledger_projector.lag import Lag, read_lag
 from govledger_projector.migrations import migrate
@@ -42,7 +43,10 @@ def health() -> Health:
     return Health(status="ok")
 
 
-@get("/ready", summary="PostgreSQL and NATS are reachable", tags=["ops"])
+@get("/ready", summary="PostgreSQL and NATS are reachable", tags=["ops"],
+     responses={503: ResponseSpec(Health, generate_examples=False,
+                                  description="PostgreSQL or NATS is unreachable; checks says "
+                                              "which. Retry after Retry-After seconds.")})
 async def ready(request: Req) -> Response[Health]:
     checks = {"postgres": "ok", "nats": "ok"}
     try:
@@ -102,6 +106,7 @@ def create_app(settings: Settings, *, run_consumer: bool = True) -> Litestar:
         route_handlers=[health, ready, lag, *views.ROUTES, *reports.ROUTES],
         lifespan=[lifespan], exception_handlers=EXCEPTION_HANDLERS,
         state=State({"settings": settings}),
+        plugins=[ProblemResponses(skip=("/health", "/ready"))],
         openapi_config=OpenAPIConfig(
             title="govledger projector", version="1.0.0",
             description="성동구 민관협치 원장의 읽기 모델 — the ward ledger's read models, "
