@@ -128,9 +128,11 @@ def _idempotency(_: Request[Any, Any, Any], exc: IdempotencyMismatch) -> Respons
                     "This Idempotency-Key was already used with a different request body."))
 
 
-def _unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    reading = request.method in ("GET", "HEAD")
     return problem(503, "store.unavailable",
                    ("원장 데이터베이스에 연결할 수 없습니다", "The ledger database is unreachable"),
+                   ("잠시 후 다시 시도하십시오.", "Retry later.") if reading else
                    ("아무것도 기록되지 않았습니다. 잠시 후 다시 시도하십시오.",
                     "Nothing was written; retry later."),
                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
