@@ -275,9 +275,10 @@ def test_the_readme_subscriber_sample_runs_on_a_new_ledger(data_dir: Path, tmp_p
         result = subprocess.run(
             [sysconfig.get_path("scripts") + "/python", str(sample)],
             env={**os.environ, "NATS_URL": printed["NATS"]},
-            capture_output=True, text=True, timeout=90, check=False,
+            capture_output=True, text=True, timeout=35, check=False,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
+        assert result.stderr == "", result.stderr  # no drain timeout, no traceback
     finally:
         code = up.stop()
     assert code == 0, up.output
