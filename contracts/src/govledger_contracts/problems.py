@@ -105,6 +105,12 @@ _BOUNDS: dict[str, Text] = {">=": ("이상", "at least"), "<=": ("이하", "at m
                             ">": ("초과", "more than"), "<": ("미만", "less than")}
 
 
+def _copula(word: str) -> str:
+    """``이어야`` after a final consonant (이상이어야, 미만이어야), else ``여야`` (이하여야)."""
+    last = ord(word[-1]) - 0xAC00
+    return "이어야" if 0 <= last < 11172 and last % 28 else "여야"
+
+
 def invalid_field(message: str, key: str | None) -> str | None:
     """The request field an error is about: a named missing or unknown field (under ``key``
     when nested), a missing parameter, else ``key`` (``data`` is the whole body: None)."""
@@ -146,7 +152,7 @@ def invalid_text(message: str, field: str | None) -> Text:
                 f"'{field}' must be {what[1]} {en_op} {number}.")
     if length:
         (ko_op, en_op), number = _BOUNDS[length.group(1)], length.group(2)
-        return (f"'{field}'의 길이는 {number} {ko_op}여야 합니다.",
+        return (f"'{field}'의 길이는 {number} {ko_op}{_copula(ko_op)} 합니다.",
                 f"'{field}' must have a length {en_op} {number}.")
     if kind is not None:
         return f"'{field}'은(는) {kind[0]} 합니다.", f"'{field}' must be {kind[1]}."

@@ -52,6 +52,8 @@ def test_a_parameter_is_named_as_the_client_sent_it() -> None:
     ("Expected `int` <= 500", "'f'은(는) 500 이하의 정수여야 합니다."),
     ("Invalid RFC3339 encoded date", "'f'은(는) YYYY-MM-DD 형식의 날짜여야 합니다."),
     ("Expected `str` of length <= 255", "'f'의 길이는 255 이하여야 합니다."),
+    ("Expected `str` of length >= 1", "'f'의 길이는 1 이상이어야 합니다."),
+    ("Expected `array` of length <= 2", "'f'의 길이는 2 이하여야 합니다."),
     ("Expected `str` matching regex '^x$'", "'f' 값이 올바르지 않습니다."),
 ])
 def test_validation_messages_read_in_korean_first(message: str, korean: str) -> None:
