@@ -57,6 +57,10 @@ class Report(msgspec.Struct, frozen=True, kw_only=True):
 
 
 
+EARLIEST_REPORT_YEAR = 2000
+"""The first year a report can be asked for (commands record years from 2000 on)."""
+
+
 def latest_report_year(now: dt.datetime | None = None) -> int:
     """The last year a report can be asked for: the current year in Seoul (a year not yet
     begun has nothing to report). Used by the served page and by ``govledger report``."""
