@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 
 from govledger_contracts.subjects import DEFAULT_WARD, STREAM_NAME
+
+KIB = 1024
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -33,6 +36,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     checkpoint_key: str | None = None
     """Ed25519 checkpoint signer (``PRIVATE+KEY+govledger.<ward>+...``); else generated into
     ``data_dir/checkpoint.key``."""
+    max_request_bytes: Annotated[int, msgspec.Meta(ge=1)] = 512 * KIB
+    """A request body larger than this is refused (413) before it is read in full."""
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -57,6 +62,7 @@ def settings_from_env(**overrides: object) -> Settings:
         "checkpoint_every_events": int(_env("CHECKPOINT_EVERY_EVENTS", "1000") or 1000),
         "checkpoint_every_seconds": float(_env("CHECKPOINT_EVERY_SECONDS", "10") or 10),
         "checkpoint_key": _env("CHECKPOINT_KEY"),
+        "max_request_bytes": int(_env("MAX_REQUEST_BYTES", str(512 * KIB)) or 0),
     }
     values.update(overrides)
     if not values["database_url"] or not values["nats_url"]:

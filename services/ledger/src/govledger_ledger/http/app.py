@@ -89,6 +89,9 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[DeclaredQueryOnly()],  # a query parameter a route does not take is a 422
+        # Counted on the bytes received, so a chunked body without Content-Length is capped
+        # too; a Content-Length over the limit is refused before anything is read (413).
+        request_max_body_size=settings.max_request_bytes,
         state=State({"settings": settings,
                      # Set when the server begins to shut down: live streams end (serving.py).
                      "draining": asyncio.Event(),
