@@ -155,6 +155,14 @@ def request_too_large(limit: int) -> Text:
             f"The request body may not exceed {limit} bytes; nothing was written.")
 
 
+def event_too_large(size: int, limit: int) -> Text:
+    """An event whose canonical encoding is over ``GOVLEDGER_MAX_EVENT_BYTES``."""
+    return (f"사건의 크기({size}바이트)가 한도({limit}바이트)를 넘습니다. "
+            "아무것도 기록되지 않았습니다.",
+            f"The event would take {size} bytes, over the limit of {limit} bytes; "
+            "nothing was written.")
+
+
 EMPTY_BODY: Text = ("요청 본문이 비어 있습니다. JSON 객체를 보내십시오.",
                     "The request body is empty; send a JSON object.")
 

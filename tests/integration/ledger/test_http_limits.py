@@ -1,5 +1,5 @@
-"""Input limits: a body too large to read, a body that is no command at all. Each is a
-problem a client can act on, and none writes anything."""
+"""Input limits: a body too large to read, an event too large to publish, a body that is no
+command at all. Each is a problem a client can act on, and none writes anything."""
 
 from __future__ import annotations
 
@@ -105,6 +105,32 @@ async def test_a_chunked_body_within_the_limit_is_recorded(
                                    headers={**token(), "Content-Type": "application/json"})
     assert response.status_code == 201, response.text
     assert await log_head(live_server) == 1
+
+
+async def test_an_event_over_the_limit_is_a_413_and_writes_nothing(
+    client: Client, token: Headers, ledger_settings: Settings,
+) -> None:
+    """A body within the request limit whose event would not be: 300 KB of Korean text."""
+    limit = ledger_settings.max_event_bytes
+    assert limit == 256 * KIB  # GOVLEDGER_MAX_EVENT_BYTES's default
+    body = json.dumps(proposal("a-1", summary="가" * 100_000), ensure_ascii=False).encode()
+    assert limit < len(body) < ledger_settings.max_request_bytes
+    response = await client.post(PROPOSE.path, content=body,
+                                 headers={**token(), "Content-Type": "application/json"})
+    assert response.status_code == 413, response.text
+    problem = response.json()
+    assert (problem["code"], problem["max_bytes"]) == ("event.too_large", limit)
+    assert f"{limit} bytes" in problem["message_en"]
+    assert_korean_first(problem["detail"])
+    assert await head(client) == 0
+
+
+async def test_an_event_just_within_the_limit_is_recorded(
+    client: Client, token: Headers,
+) -> None:
+    response = await client.post(PROPOSE.path, headers=token(),
+                                 json=proposal("a-1", summary="x" * 255 * KIB))
+    assert response.status_code == 201, response.text
 
 
 @pytest.mark.parametrize("body", [b"", b"  \r\n"], ids=["empty", "whitespace"])

@@ -9,8 +9,14 @@ from typing import Annotated
 import msgspec
 
 from govledger_contracts.subjects import DEFAULT_WARD, STREAM_NAME
+from govledger_ledger.ports import DEFAULT_MAX_EVENT_BYTES
 
 KIB = 1024
+NATS_MAX_PAYLOAD = 1024 * KIB
+"""NATS's default ``max_payload``: the largest message the relay may publish."""
+MAX_EVENT_BYTES_CEILING = NATS_MAX_PAYLOAD - 64 * KIB
+"""Room under ``max_payload`` for what a published envelope adds to its canonical encoding
+(the two hashes) and for the message's headers, so every recorded event can be published."""
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -38,6 +44,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ``data_dir/checkpoint.key``."""
     max_request_bytes: Annotated[int, msgspec.Meta(ge=1)] = 512 * KIB
     """A request body larger than this is refused (413) before it is read in full."""
+    max_event_bytes: Annotated[int, msgspec.Meta(ge=KIB, le=MAX_EVENT_BYTES_CEILING)] = (
+        DEFAULT_MAX_EVENT_BYTES)
+    """An event whose canonical encoding is larger than this is refused (413), so the relay
+    can always publish it within NATS's ``max_payload``."""
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -63,6 +73,7 @@ def settings_from_env(**overrides: object) -> Settings:
         "checkpoint_every_seconds": float(_env("CHECKPOINT_EVERY_SECONDS", "10") or 10),
         "checkpoint_key": _env("CHECKPOINT_KEY"),
         "max_request_bytes": int(_env("MAX_REQUEST_BYTES", str(512 * KIB)) or 0),
+        "max_event_bytes": int(_env("MAX_EVENT_BYTES", str(DEFAULT_MAX_EVENT_BYTES)) or 0),
     }
     values.update(overrides)
     if not values["database_url"] or not values["nats_url"]:

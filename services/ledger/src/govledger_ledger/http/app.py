@@ -65,7 +65,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
         if run_migrations:
             await migrate(settings.database_url)
         pool = await create_pool(settings.database_url)
-        store = PostgresEventStore(pool)
+        store = PostgresEventStore(pool, max_event_bytes=settings.max_event_bytes)
         notifier = PostgresNotifier(settings.database_url)
         await notifier.start()
         link = NatsLink(settings.nats_url)

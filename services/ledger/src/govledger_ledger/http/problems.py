@@ -22,6 +22,7 @@ from govledger_contracts.problems import (
     MEDIA_TYPE,
     NOT_FOUND_TITLE,
     Text,
+    event_too_large,
     invalid_body,
     korean_of,
     malformed_json,
@@ -36,6 +37,7 @@ from govledger_ledger.domain.core import Rejected
 from govledger_ledger.ports import (
     CommitOutcomeUnknown,
     ConcurrencyConflict,
+    EventTooLarge,
     IdempotencyMismatch,
     InvalidData,
     StoreUnavailable,
@@ -104,6 +106,12 @@ def _too_large(request: Request[Any, Any, Any],
     return problem(413, "request.too_large",
                    ("요청 본문이 너무 큽니다", "The request body is too large"),
                    request_too_large(limit), max_bytes=limit)
+
+
+def _event_too_large(_: Request[Any, Any, Any], exc: EventTooLarge) -> Response[dict[str, Any]]:
+    return problem(413, "event.too_large",
+                   ("사건이 너무 큽니다", "The event is too large"),
+                   event_too_large(exc.size, exc.limit), max_bytes=exc.limit)
 
 
 def _sent_name(request: Request[Any, Any, Any], name: str | None) -> str | None:
@@ -215,6 +223,7 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     IdempotencyMismatch: _idempotency,
     StoreUnavailable: _unavailable,
     CommitOutcomeUnknown: _outcome_unknown,
+    EventTooLarge: _event_too_large,
     InvalidData: _invalid,
     AuthError: _auth,
     Forbidden: _forbidden,
