@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -50,6 +51,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     can always publish it within NATS's ``max_payload``."""
 
 
+_FIELD = re.compile(r"`\$\.(\w+)`")
+"""Where msgspec says a value failed: ``… - at `$.max_event_bytes```."""
+
+
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(f"GOVLEDGER_{name}")
     return value if value not in (None, "") else default
@@ -78,4 +83,7 @@ def settings_from_env(**overrides: object) -> Settings:
     values.update(overrides)
     if not values["database_url"] or not values["nats_url"]:
         raise ValueError("GOVLEDGER_DATABASE_URL and GOVLEDGER_NATS_URL must be set")
-    return msgspec.convert(values, Settings, strict=False)
+    try:
+        return msgspec.convert(values, Settings, strict=False)
+    except msgspec.ValidationError as exc:  # name the variable the operator set, not the field
+        raise ValueError(_FIELD.sub(lambda m: f"GOVLEDGER_{m[1].upper()}", str(exc))) from None
