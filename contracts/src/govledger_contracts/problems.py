@@ -142,9 +142,11 @@ def invalid_text(message: str, field: str | None) -> Text:
     if _MISSING_PARAMETER.search(message):
         return (f"필수 매개변수 '{field}'이(가) 없습니다.",
                 f"The required parameter '{field}' is missing.")
+    bound, length, kind = _BOUND.search(message), _LENGTH.search(message), _kind_of(message)
+    if field is None and kind is not None:  # the body as a whole: ``[]``, ``"x"``, ``null``
+        return f"요청 본문은 JSON {kind[0]} 합니다.", f"The request body must be {kind[1]}."
     if field is None:
         return "요청 본문이 올바르지 않습니다.", f"The request body is not valid: {message}"
-    bound, length, kind = _BOUND.search(message), _LENGTH.search(message), _kind_of(message)
     if bound:
         (ko_op, en_op), number = _BOUNDS[bound.group(2)], bound.group(3)
         what = _KINDS[bound.group(1)]
@@ -185,6 +187,24 @@ def invalid_body(errors: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     return problem_body(422, "request.invalid", INVALID_TITLE,
                         (first["message_ko"], first["message"]), field=first["key"],
                         errors=errors, **extra)
+
+
+def request_too_large(limit: int) -> Text:
+    """A request body over the ledger's limit (``GOVLEDGER_MAX_REQUEST_BYTES``)."""
+    return (f"요청 본문은 {limit}바이트를 넘을 수 없습니다. 아무것도 기록되지 않았습니다.",
+            f"The request body may not exceed {limit} bytes; nothing was written.")
+
+
+def event_too_large(size: int, limit: int) -> Text:
+    """An event whose canonical encoding is over ``GOVLEDGER_MAX_EVENT_BYTES``."""
+    return (f"사건의 크기({size}바이트)가 한도({limit}바이트)를 넘습니다. "
+            "아무것도 기록되지 않았습니다.",
+            f"The event would take {size} bytes, over the limit of {limit} bytes; "
+            "nothing was written.")
+
+
+EMPTY_BODY: Text = ("요청 본문이 비어 있습니다. JSON 객체를 보내십시오.",
+                    "The request body is empty; send a JSON object.")
 
 
 def malformed_json(message: str) -> Text:

@@ -69,7 +69,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
         if run_migrations:
             await migrate(settings.database_url)
         pool = await create_pool(settings.database_url)
-        store = PostgresEventStore(pool)
+        store = PostgresEventStore(pool, max_event_bytes=settings.max_event_bytes)
         notifier = PostgresNotifier(settings.database_url)
         await notifier.start()
         link = NatsLink(settings.nats_url)
@@ -94,6 +94,9 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[DeclaredQueryOnly(),  # a query parameter a route does not take is a 422
                  ProblemResponses(skip=("/health", "/ready"))],
+        # Counted on the bytes received, so a chunked body without Content-Length is capped
+        # too; a Content-Length over the limit is refused before anything is read (413).
+        request_max_body_size=settings.max_request_bytes,
         state=State({"settings": settings,
                      # Set when the server begins to shut down: live streams end (serving.py).
                      "draining": asyncio.Event(),

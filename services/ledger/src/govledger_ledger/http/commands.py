@@ -15,7 +15,7 @@ from govledger_contracts.commands import Command
 from govledger_ledger.application import LedgerApplication
 from govledger_ledger.domain import HANDLERS
 from govledger_ledger.domain.core import Handler, Rejected
-from govledger_ledger.http.problems import invalid, rejected
+from govledger_ledger.http.problems import EmptyBody, invalid, rejected
 from govledger_ledger.http.security import principal_of
 from govledger_ledger.http.views import CommandAccepted, accepted
 
@@ -49,6 +49,14 @@ def _unstorable(value: Any, path: str) -> tuple[str, str, str] | None:
             if found:
                 return found
     return None
+
+
+async def _body_present(request: Request[Any, Any, Any]) -> None:
+    """An empty body is no command: a 400 that says so, not a 422 about a missing ``data``.
+    Reading the body here applies the size limit (``request_max_body_size``) before any of it
+    is decoded; the decoder then reuses what was read."""
+    if not (await request.body()).strip():
+        raise EmptyBody
 
 
 def _endpoint(handler: Handler[Any]) -> HTTPRouteHandler:
@@ -86,7 +94,7 @@ def _endpoint(handler: Handler[Any]) -> HTTPRouteHandler:
     roles = ", ".join(sorted(handler.roles))
     return post(
         handler.path, summary=handler.summary, operation_id=name, tags=["commands"],
-        status_code=201, security=[{"bearer": []}],
+        status_code=201, security=[{"bearer": []}], before_request=_body_present,
         description=f"{handler.command.__doc__ or ''}\n\nRoles: {roles}.",
     )(endpoint)
 
