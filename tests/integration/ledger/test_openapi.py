@@ -59,9 +59,13 @@ async def real_problems(client: Client, token: Headers) -> list[tuple[str, httpx
         ("/v1/events/{event_id}", await client.get("/v1/events/not-a-uuid")),
         ("/v1/streams/{stream_id}", await client.get("/v1/streams/agenda-a-1?as_of=99")),
         ("/v1/events", await client.get("/v1/events?limit=0&bogus=1")),
+        (PROPOSE.path, await client.post(PROPOSE.path, headers=token(),
+                                         json=proposal("a-4", summary="x" * 300_000))),
+        (PROPOSE.path, await client.post(PROPOSE.path, headers=token(),
+                                         json=proposal("a-5", summary="x" * 600_000))),
     ]
     statuses = sorted(response.status_code for _, response in sent)
-    assert statuses == [400, 401, 403, 404, 409, 409, 422, 422, 422, 422], statuses
+    assert statuses == [400, 401, 403, 404, 409, 409, 413, 413, 422, 422, 422, 422], statuses
     return sent
 
 

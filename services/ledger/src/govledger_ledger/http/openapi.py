@@ -31,6 +31,8 @@ class Problem(problems.Problem, frozen=True, kw_only=True):
         description="stream.version_conflict: the version the command expected.")] = None
     current_version: Annotated[int | None, msgspec.Meta(
         description="stream.version_conflict: the stream's version now.")] = None
+    max_bytes: Annotated[int | None, msgspec.Meta(
+        description="request.too_large, event.too_large: the limit, in bytes.")] = None
 
 
 MAY_NEED_TOKEN: list[SecurityRequirement] = [{}, {"bearer": []}]
@@ -46,7 +48,9 @@ ANSWERS: dict[int, str] = {
          "code, e.g. council.seats_full), a stale expected_version (stream.version_conflict, "
          "with current_version) or an Idempotency-Key reused with another body "
          "(idempotency.key_reused). Nothing was written.",
-    413: "The request body is larger than the ledger takes (http.413).",
+    413: "The request body is over GOVLEDGER_MAX_REQUEST_BYTES (request.too_large), or the "
+         "event it would record is over GOVLEDGER_MAX_EVENT_BYTES (event.too_large); "
+         "max_bytes says the limit. Nothing was written.",
     422: "The request is not valid: a field, parameter or header (request.invalid, with field "
          "and errors), a query parameter the route does not take, a position the log has not "
          "reached, or a command the ward's rules refuse as such (its dotted code).",
