@@ -253,6 +253,9 @@ async def test_up_restarts_an_embedded_server_that_dies_and_loses_no_event(
             await nc.close()
         assert "embedded nats stopped unexpectedly" in up.output
         assert "embedded nats restarted" in up.output
+        # Each service says in one line that it lost NATS: no tracebacks in the operator's log.
+        assert "NATS connection lost" in up.output
+        assert "Traceback" not in up.output, up.output
     finally:
         code = up.stop()
     assert code == 0, up.output

@@ -19,6 +19,7 @@ from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 
+from govledger_contracts.connection_log import connection_callbacks
 from govledger_projector.consumer import Projector
 from govledger_projector.http import reports, views
 from govledger_projector.http.openapi import ProblemResponses
@@ -84,7 +85,8 @@ def create_app(settings: Settings, *, run_consumer: bool = True) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await migrate(settings.database_url)
         pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=10)
-        nc = await nats.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=-1)
+        nc = await nats.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=-1,
+                                **connection_callbacks(log, "projector"))
         projector = Projector(settings, pool, nc) if run_consumer else None
         task = asyncio.create_task(projector.run()) if projector else None
         # Views an older release wrote are rebuilt beside the live ones (see rebuild.py).

@@ -1,0 +1,25 @@
+"""How every govledger process reports its NATS connection: one log line per event.
+
+No NATS import here: these are the callbacks a service hands to ``nats.connect``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+
+def connection_callbacks(log: logging.Logger, who: str) -> dict[str, Any]:
+    """nats-py's callbacks as one log line each. Its default error callback logs every failed
+    reconnect attempt with a full traceback, which buries the one line that matters."""
+
+    async def error(exc: Exception) -> None:
+        log.warning("%s: NATS error: %s: %s", who, type(exc).__name__, exc)
+
+    async def disconnected() -> None:
+        log.warning("%s: NATS connection lost; reconnecting", who)
+
+    async def reconnected() -> None:
+        log.info("%s: NATS connection restored", who)
+
+    return {"error_cb": error, "disconnected_cb": disconnected, "reconnected_cb": reconnected}
