@@ -191,8 +191,7 @@ def test_every_enumerated_value_the_domain_defines_has_a_korean_and_an_english_l
         "route": council.ROUTES | advisory.ROUTES | {ASSIGNED}, "centre": set(council.CENTRES),
         "end_cause": set(terms.CAUSES), "kind": set(project.KINDS),
         "actor_role": set(roles.ALL_ROLES), "closed": {"merged_into", "withdrawn"},
-        "channel": agenda.FORMATS | {"department", "online", "open_subcommittee",
-                                     "fusion_coordination"},
+        "channel": agenda.CHANNELS | {"fusion_coordination"},
         "half": {"0", "1", "2"},
     }
     for column, codes in domain.items():

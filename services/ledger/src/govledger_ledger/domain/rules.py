@@ -65,6 +65,8 @@ RULES: dict[str, tuple[int, str, str]] = {
     # agendas, deliberation, merge
     "agenda.already_proposed": (409, "이미 제안된 의제입니다.", "The agenda was already proposed."),
     "agenda.no_domain": (422, "의제에는 영역이 하나 이상 필요합니다.", "An agenda needs at least one domain."),
+    "agenda.channel_unknown": (422, "알 수 없는 제안 경로입니다(online, resident_forum, small_forum, open_subcommittee, working_group, workshop, department).",
+                               "Unknown channel (online, resident_forum, small_forum, open_subcommittee, working_group, workshop, department)."),
     "agenda.unknown": (409, "제안되지 않은 의제입니다.", "No such agenda has been proposed."),
     "agenda.closed": (409, "통합되었거나 철회된 의제입니다.", "The agenda was merged or withdrawn."),
     "agenda.on_ballot": (409, "투표에 회부된 의제는 통합·철회할 수 없습니다.",
