@@ -194,12 +194,28 @@ async def test_up_serves_stops_cleanly_and_continues_on_the_same_data(data_dir: 
     assert_nothing_left(data_dir)
 
 
-def nats_server_pid(data_dir: Path) -> int:
+def server_pid(data_dir: Path, program: str) -> int:
     for line in processes_using(data_dir):
         pid, command = line.split(": ", 1)
-        if "nats-server" in command.split(" ", 1)[0]:
+        if Path(command.split(" ", 1)[0]).name == program:  # not its backends ("postgres: …")
             return int(pid)
-    raise AssertionError(f"no nats-server runs on {data_dir}")
+    raise AssertionError(f"no {program} runs on {data_dir}")
+
+
+def nats_server_pid(data_dir: Path) -> int:
+    return server_pid(data_dir, "nats-server")
+
+
+def kill_postgres_and_wait(up: Up, data_dir: Path, api: str) -> None:
+    before = server_pid(data_dir, "postgres")
+    os.kill(before, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        if "embedded postgres restarted" in up.output and ready_status(api) == 200:
+            break
+    assert ready_status(api) == 200, up.output
+    assert server_pid(data_dir, "postgres") != before
 
 
 def ready_status(api: str) -> int:
@@ -253,7 +269,9 @@ async def test_up_restarts_an_embedded_server_that_dies_and_loses_no_event(
             await nc.close()
         assert "embedded nats stopped unexpectedly" in up.output
         assert "embedded nats restarted" in up.output
-        # Each service says in one line that it lost NATS: no tracebacks in the operator's log.
+        kill_postgres_and_wait(up, data_dir, printed["API"])
+        await asyncio.sleep(2)  # the services notice and reconnect: what would they print?
+        # Each service says in one line what it lost: no tracebacks in the operator's log.
         assert "NATS connection lost" in up.output
         assert "Traceback" not in up.output, up.output
     finally:
