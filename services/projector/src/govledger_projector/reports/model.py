@@ -68,8 +68,9 @@ def latest_report_year(now: dt.datetime | None = None) -> int:
 
 
 def kst(at: dt.datetime | None) -> str:
-    """A stored UTC time as the ward reads it: Seoul time."""
-    return "" if at is None else at.astimezone(KST).strftime("%Y-%m-%d %H:%M KST")
+    """A stored UTC time in Seoul time, ISO 8601 with its offset (``2023-12-20T10:00:00+09:00``):
+    open data a program parses; the HTML page shows it as ``2023-12-20 10:00 KST``."""
+    return "" if at is None else at.astimezone(KST).isoformat(timespec="seconds")
 
 
 def day(value: dt.date | None) -> str:
