@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import json
 import os
 import re
 import signal
@@ -10,6 +12,7 @@ import subprocess
 import sysconfig
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -189,3 +192,114 @@ async def test_up_serves_stops_cleanly_and_continues_on_the_same_data(data_dir: 
                if "govledger: stopped " in line]
     assert stopped == ["stopped api", "stopped relay", "stopped projector"], second.output
     assert_nothing_left(data_dir)
+
+
+def server_pid(data_dir: Path, program: str) -> int:
+    for line in processes_using(data_dir):
+        pid, command = line.split(": ", 1)
+        if Path(command.split(" ", 1)[0]).name == program:  # not its backends ("postgres: …")
+            return int(pid)
+    raise AssertionError(f"no {program} runs on {data_dir}")
+
+
+def nats_server_pid(data_dir: Path) -> int:
+    return server_pid(data_dir, "nats-server")
+
+
+def kill_postgres_and_wait(up: Up, data_dir: Path, api: str) -> None:
+    before = server_pid(data_dir, "postgres")
+    os.kill(before, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        if "embedded postgres restarted" in up.output and ready_status(api) == 200:
+            break
+    assert ready_status(api) == 200, up.output
+    assert server_pid(data_dir, "postgres") != before
+
+
+def ready_status(api: str) -> int:
+    try:
+        return http_status(f"{api}/ready")
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def kill_nats_append_and_wait(up: Up, data_dir: Path, api: str, token: str) -> None:
+    """SIGKILL the embedded NATS, append at once (appends do not need NATS), wait for /ready."""
+    before = nats_server_pid(data_dir)
+    os.kill(before, signal.SIGKILL)
+    request = urllib.request.Request(
+        f"{api}/v1/agendas", method="POST",
+        data=json.dumps({"agenda_id": "a2025-99", "title": "복구 시험", "channel": "online",
+                         "summary": "NATS가 죽어도 잃지 않는다", "domains": ["it"],
+                         "year": 2025, "reason": "복구 시험 / restart test"}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 201
+    except urllib.error.HTTPError as error:
+        raise AssertionError(error.read().decode()) from None
+    deadline = time.monotonic() + 60
+    while ready_status(api) != 200 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert ready_status(api) == 200, up.output
+    assert up.process.poll() is None, up.output  # up itself went on
+    assert nats_server_pid(data_dir) != before
+
+
+async def test_up_restarts_an_embedded_server_that_dies_and_loses_no_event(
+    data_dir: Path,
+) -> None:
+    up = Up(data_dir, free_port())
+    printed = up.wait_ready()
+    try:
+        kill_nats_append_and_wait(up, data_dir, printed["API"], printed["admin token"])
+        nc = await nats.connect(printed["NATS"])
+        try:
+            js = nc.jetstream()
+            deadline = time.monotonic() + 60
+            while (await js.stream_info("GOVLEDGER")).state.messages < 1:
+                assert time.monotonic() < deadline, up.output
+                await asyncio.sleep(0.2)
+            message = await js.get_last_msg("GOVLEDGER", "govledger.>")
+            assert message.subject.endswith(".agenda_proposed")
+        finally:
+            await nc.close()
+        assert "embedded nats stopped unexpectedly" in up.output
+        assert "embedded nats restarted" in up.output
+        kill_postgres_and_wait(up, data_dir, printed["API"])
+        await asyncio.sleep(2)  # the services notice and reconnect: what would they print?
+        # Each service says in one line what it lost: no tracebacks in the operator's log.
+        assert "NATS connection lost" in up.output
+        assert "Traceback" not in up.output, up.output
+    finally:
+        code = up.stop()
+    assert code == 0, up.output
+    assert_nothing_left(data_dir)
+
+
+def readme_subscriber_sample() -> str:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Subscribing from a ward service", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_subscriber_sample_runs_on_a_new_ledger(data_dir: Path, tmp_path: Path) -> None:
+    """A ward service tries the README's sample the day the ledger starts, before any vote."""
+    sample = tmp_path / "subscriber.py"
+    sample.write_text(readme_subscriber_sample())
+    up = Up(data_dir, free_port())
+    printed = up.wait_ready()
+    try:
+        result = subprocess.run(
+            [sysconfig.get_path("scripts") + "/python", str(sample)],
+            env={**os.environ, "NATS_URL": printed["NATS"]},
+            capture_output=True, text=True, timeout=35, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == "", result.stderr  # no drain timeout, no traceback
+    finally:
+        code = up.stop()
+    assert code == 0, up.output

@@ -193,6 +193,28 @@ def test_a_port_taken_meanwhile_is_replaced_and_the_log_says_so(
         assert again.port == moved.port
 
 
+def test_a_crashed_server_restarts_only_on_its_own_port(
+    data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Services hold the server's URL: a restart elsewhere would strand them, so it waits."""
+    with EmbeddedNats(data_dir) as server:
+        port, process = server.port, server.process
+        assert port is not None and process is not None
+        process.kill()
+        process.wait()
+        assert not server.running
+        with socket.socket() as squatter:
+            squatter.bind(("127.0.0.1", port))
+            squatter.listen()
+            with caplog.at_level(logging.ERROR, "govledger.embedded"):
+                assert server.restart() is False
+            assert f"embedded nats cannot restart: port {port} is taken" in caplog.text
+            assert not server.running
+        assert server.restart() is True
+        assert server.running and server.port == port
+        assert server.process is not process
+
+
 # --------------------------------------------------------------------------- resolve_servers
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
+
+import msgspec
 
 PROBLEM_TYPE = "https://govledger.seongdong.go.kr/problems/"
 MEDIA_TYPE = "application/problem+json"
@@ -22,6 +24,38 @@ Text = tuple[str, str]
 
 INVALID_TITLE: Text = ("요청이 올바르지 않습니다", "The request is not valid")
 NOT_FOUND_TITLE: Text = ("찾을 수 없습니다", "Not found")
+
+
+class FieldError(msgspec.Struct, frozen=True, kw_only=True):
+    """One thing wrong with a request, under ``errors`` of a ``request.invalid`` problem."""
+
+    key: Annotated[str | None, msgspec.Meta(
+        description="The field, parameter or header as the client sent it; null for the "
+                    "body as a whole.")]
+    message: Annotated[str, msgspec.Meta(description="In English.")]
+    message_ko: Annotated[str, msgspec.Meta(description="In Korean.")]
+    source: Annotated[str | None, msgspec.Meta(
+        description="Where it was: body, query, path, header or cookie.")] = None
+
+
+class Problem(msgspec.Struct, frozen=True, kw_only=True):
+    """An RFC 9457 problem as both services send it, for their OpenAPI documents:
+    ``problem_body`` (below) builds it. Members a problem has not are left out."""
+
+    type: Annotated[str, msgspec.Meta(description=f"{PROBLEM_TYPE}<code>")]
+    title: Annotated[str, msgspec.Meta(description="Korean / English.")]
+    status: int
+    detail: Annotated[str, msgspec.Meta(description="Korean / English.")]
+    code: Annotated[str, msgspec.Meta(
+        description="The stable dotted code, e.g. request.invalid, council.seats_full.")]
+    message_ko: Annotated[str, msgspec.Meta(description="The detail in Korean.")]
+    message_en: Annotated[str, msgspec.Meta(description="The detail in English.")]
+    field: Annotated[str | None, msgspec.Meta(
+        description="The request field the problem is about, when it is about one.")] = None
+    errors: Annotated[tuple[FieldError, ...], msgspec.Meta(
+        description="request.invalid: every error found; the first is the detail.")] = ()
+    head_position: Annotated[int | None, msgspec.Meta(
+        description="A position the log has not reached: where the log ends.")] = None
 
 
 def bilingual(text: Text) -> str:
@@ -89,6 +123,12 @@ _BOUNDS: dict[str, Text] = {">=": ("이상", "at least"), "<=": ("이하", "at m
                             ">": ("초과", "more than"), "<": ("미만", "less than")}
 
 
+def _copula(word: str) -> str:
+    """``이어야`` after a final consonant (이상이어야, 미만이어야), else ``여야`` (이하여야)."""
+    last = ord(word[-1]) - 0xAC00
+    return "이어야" if 0 <= last < 11172 and last % 28 else "여야"
+
+
 def invalid_field(message: str, key: str | None) -> str | None:
     """The request field an error is about: a named missing or unknown field (under ``key``
     when nested), a missing parameter, else ``key`` (``data`` is the whole body: None)."""
@@ -120,9 +160,11 @@ def invalid_text(message: str, field: str | None) -> Text:
     if _MISSING_PARAMETER.search(message):
         return (f"필수 매개변수 '{field}'이(가) 없습니다.",
                 f"The required parameter '{field}' is missing.")
+    bound, length, kind = _BOUND.search(message), _LENGTH.search(message), _kind_of(message)
+    if field is None and kind is not None:  # the body as a whole: ``[]``, ``"x"``, ``null``
+        return f"요청 본문은 JSON {kind[0]} 합니다.", f"The request body must be {kind[1]}."
     if field is None:
         return "요청 본문이 올바르지 않습니다.", f"The request body is not valid: {message}"
-    bound, length, kind = _BOUND.search(message), _LENGTH.search(message), _kind_of(message)
     if bound:
         (ko_op, en_op), number = _BOUNDS[bound.group(2)], bound.group(3)
         what = _KINDS[bound.group(1)]
@@ -130,7 +172,7 @@ def invalid_text(message: str, field: str | None) -> Text:
                 f"'{field}' must be {what[1]} {en_op} {number}.")
     if length:
         (ko_op, en_op), number = _BOUNDS[length.group(1)], length.group(2)
-        return (f"'{field}'의 길이는 {number} {ko_op}여야 합니다.",
+        return (f"'{field}'의 길이는 {number} {ko_op}{_copula(ko_op)} 합니다.",
                 f"'{field}' must have a length {en_op} {number}.")
     if kind is not None:
         return f"'{field}'은(는) {kind[0]} 합니다.", f"'{field}' must be {kind[1]}."
@@ -163,6 +205,24 @@ def invalid_body(errors: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     return problem_body(422, "request.invalid", INVALID_TITLE,
                         (first["message_ko"], first["message"]), field=first["key"],
                         errors=errors, **extra)
+
+
+def request_too_large(limit: int) -> Text:
+    """A request body over the ledger's limit (``GOVLEDGER_MAX_REQUEST_BYTES``)."""
+    return (f"요청 본문은 {limit}바이트를 넘을 수 없습니다. 아무것도 기록되지 않았습니다.",
+            f"The request body may not exceed {limit} bytes; nothing was written.")
+
+
+def event_too_large(size: int, limit: int) -> Text:
+    """An event whose canonical encoding is over ``GOVLEDGER_MAX_EVENT_BYTES``."""
+    return (f"사건의 크기({size}바이트)가 한도({limit}바이트)를 넘습니다. "
+            "아무것도 기록되지 않았습니다.",
+            f"The event would take {size} bytes, over the limit of {limit} bytes; "
+            "nothing was written.")
+
+
+EMPTY_BODY: Text = ("요청 본문이 비어 있습니다. JSON 객체를 보내십시오.",
+                    "The request body is empty; send a JSON object.")
 
 
 def malformed_json(message: str) -> Text:

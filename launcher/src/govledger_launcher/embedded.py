@@ -246,6 +246,36 @@ class EmbeddedServer:
                 break
         return False
 
+    def restart(self) -> bool:
+        """Start again after a crash, on the same port only: the services hold its URL.
+
+        False when it did not come up (its port taken meanwhile, or it crashes again);
+        the caller retries later.
+        """
+        if self.running:
+            return True
+        assert self.port is not None, "restart() is for a server that was started"
+        self.process = None
+        try:
+            self._prepare()
+            if not port_is_free(self.port):
+                log.error(
+                    "embedded %s cannot restart: port %d is taken by another process",
+                    self.name, self.port,
+                )  # fmt: skip
+                return False
+            self.process = self._spawn(self.port)
+            if _wait_until(self._ready, self.process, self.startup_timeout):
+                self._after_start()
+                return True
+        except LauncherError as error:
+            log.error("embedded %s did not restart: %s", self.name, error)
+        except BaseException:  # Ctrl-C included: leave no half-started server behind
+            self._abort()
+            raise
+        self._abort()
+        return False
+
     def _choose_port(self, *, first: bool) -> int:
         # The same port after a restart: clients still holding our URL reconnect.
         preferred = self.port

@@ -75,10 +75,11 @@ def run_rebuild(args: argparse.Namespace) -> int:
 
 
 def year_arg(text: str) -> int:
-    from govledger_projector.reports import latest_report_year
+    from govledger_projector.reports import EARLIEST_REPORT_YEAR, latest_report_year
 
     year, latest = int(text), latest_report_year()
-    if not 1990 <= year <= latest:
+    if not EARLIEST_REPORT_YEAR <= year <= latest:
         raise argparse.ArgumentTypeError(
-            f"not a year to report on: {text} (1990 to {latest}, this year in Seoul)")
+            f"not a year to report on: {text} ({EARLIEST_REPORT_YEAR} to {latest}, "
+            "this year in Seoul)")
     return year

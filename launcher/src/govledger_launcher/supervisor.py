@@ -3,7 +3,8 @@
 Order of start: servers (embedded unless ``GOVLEDGER_*_URL`` say otherwise), migrations,
 the ward's keys and an admin token, then each service as a separate child process started
 exactly as a deployment starts it (``python -m govledger_ledger api`` ...), configured only
-through ``GOVLEDGER_*`` variables. A crashed child is restarted with backoff. Ctrl-C or SIGTERM
+through ``GOVLEDGER_*`` variables. A crashed child, or embedded server, is restarted with
+backoff. Ctrl-C or SIGTERM
 stops the services first (they still need the servers to finish cleanly), then the servers.
 """
 
@@ -24,7 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from govledger_launcher.embedded import LauncherError, die_with_parent, port_is_free, terminate
+from govledger_launcher.embedded import (
+    EmbeddedServer,
+    LauncherError,
+    die_with_parent,
+    port_is_free,
+    terminate,
+)
 from govledger_launcher.runtime import (
     RuntimeInfo,
     Servers,
@@ -286,11 +293,12 @@ def _serve(options: UpOptions) -> None:
         with running_services(service_specs(), service_env(options, servers)) as services:
             info = RuntimeInfo(os.getpid(), servers.database_url, servers.nats_url, options.api_url)
             write_runtime(options.data_dir, info)
+            watches = [ServerWatch(server) for server in servers.embedded]
             try:
-                healthy = _wait_healthy(options.api_url, services, servers)
+                healthy = _wait_healthy(options.api_url, services, watches)
                 print(banner(options, servers, token, healthy), flush=True)
                 while True:
-                    _supervise(services, servers)
+                    _supervise(services, watches)
                     time.sleep(POLL_SECONDS)
             finally:
                 remove_runtime(options.data_dir, os.getpid())
@@ -314,23 +322,62 @@ def _refuse_second_up(options: UpOptions) -> None:
         )
 
 
-def _supervise(services: Sequence[Service], servers: Servers) -> None:
-    for server in servers.embedded:
-        if not server.running:
-            raise LauncherError(
-                f"embedded {server.name} stopped unexpectedly; see {server.log_path}"
-            )
+class ServerWatch:
+    """An embedded server that died is started again, on its port, with backoff.
+
+    The services keep running meanwhile: they hold the server's URL and reconnect (the API
+    answers 503 on /ready and to writes while PostgreSQL is away; appends go on while NATS
+    is away and the relay drains the backlog when it is back). Stopping everything instead
+    would turn a crash of one process into an outage of all.
+    """
+
+    def __init__(self, server: EmbeddedServer) -> None:
+        self.server = server
+        self.down_since: float | None = None
+        self.retry_at = 0.0
+        self.backoff = FIRST_BACKOFF_SECONDS
+
+    def check(self, now: float) -> None:
+        server = self.server
+        if server.running:
+            return
+        if self.down_since is None:
+            code = server.process.poll() if server.process is not None else None
+            log.error(
+                "embedded %s stopped unexpectedly (exit code %s); restarting it on port %s; "
+                "its log: %s", server.name, code, server.port, server.log_path,
+            )  # fmt: skip
+            self.down_since, self.retry_at = now, now
+            self.backoff = FIRST_BACKOFF_SECONDS
+        if now < self.retry_at:
+            return
+        if server.restart():
+            log.warning("embedded %s restarted after %.1fs down", server.name,
+                        time.monotonic() - self.down_since)
+            self.down_since = None
+            return
+        log.error("embedded %s did not restart; trying again in %.0fs (log: %s)",
+                  server.name, self.backoff, server.log_path)
+        self.retry_at = time.monotonic() + self.backoff
+        self.backoff = min(self.backoff * 2, MAX_BACKOFF_SECONDS)
+
+
+def _supervise(services: Sequence[Service], watches: Sequence[ServerWatch]) -> None:
+    for watch in watches:
+        watch.check(time.monotonic())
     now = time.monotonic()
     for service in services:
         service.check(now)
 
 
-def _wait_healthy(api_url: str, services: Sequence[Service], servers: Servers) -> bool:
+def _wait_healthy(
+    api_url: str, services: Sequence[Service], watches: Sequence[ServerWatch]
+) -> bool:
     deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if _health_ok(api_url):
             return True
-        _supervise(services, servers)
+        _supervise(services, watches)
         time.sleep(POLL_SECONDS)
     log.warning("the API did not answer %s/health within %.0fs", api_url, HEALTH_TIMEOUT_SECONDS)
     return False

@@ -19,9 +19,11 @@ from govledger_ledger.adapters.postgres_store import (
     jsonb_ordered,
 )
 from govledger_ledger.ports import (
+    DEFAULT_MAX_EVENT_BYTES,
     AppendRequest,
     CommitOutcomeUnknown,
     ConcurrencyConflict,
+    EventTooLarge,
     Guard,
     IdempotencyMismatch,
     IdempotencyRecord,
@@ -97,6 +99,35 @@ async def test_a_failed_request_in_a_batch_writes_nothing_and_spares_the_others(
                                    store.append(write("z")), return_exceptions=True)
     assert isinstance(results[1], InvalidData)
     assert [e.stream_id for e in await store.read_all(0, 10)] == ["y", "z"]
+
+
+async def test_an_event_over_the_size_limit_fails_only_its_own_request_in_a_batch(
+    store: PostgresEventStore,
+) -> None:
+    """The limit is on the event's canonical encoding (the leaf), envelope fields included."""
+    big = AppendRequest(writes=(StreamWrite(stream_id="x", expected="any", events=(
+        event(text="x" * DEFAULT_MAX_EVENT_BYTES),)),))
+    results = await asyncio.gather(store.append(write("y")), store.append(big),
+                                   store.append(write("z")), return_exceptions=True)
+    assert isinstance(results[1], EventTooLarge)
+    assert results[1].limit == DEFAULT_MAX_EVENT_BYTES < results[1].size
+    assert [e.stream_id for e in await store.read_all(0, 10)] == ["y", "z"]
+
+
+async def test_the_event_size_limit_is_the_stores_to_set(
+    ledger_settings: Settings,
+) -> None:
+    pool = await create_pool(ledger_settings.database_url)
+    small = PostgresEventStore(pool, max_event_bytes=1024)
+    try:
+        with pytest.raises(EventTooLarge):
+            await small.append(AppendRequest(writes=(StreamWrite(
+                stream_id="x", expected="any", events=(event(text="x" * 1024),)),)))
+        await small.append(write("y"))
+        assert [e.stream_id for e in await small.read_all(0, 10)] == ["y"]
+    finally:
+        await small.close()
+        await pool.close()
 
 
 @pytest.mark.parametrize("statement", [

@@ -40,6 +40,9 @@ async def test_an_unreachable_database_is_a_503_with_retry_after_and_then_recove
                 assert response.status_code == 503, response.text
                 assert int(response.headers["retry-after"]) > 0
             assert write.json()["code"] == "store.unavailable"
+            assert "Nothing was written" in write.json()["detail"]
+            assert read.json()["code"] == "store.unavailable"
+            assert "written" not in read.json()["detail"]  # a read writes nothing anyway
             await asyncio.to_thread(server.start)
             again = await client.post("/v1/agendas", json={**BODY, "agenda_id": "a-3"},
                                       headers=headers)

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 import msgspec
 import nats
+import nats.js.errors
 from litestar.testing import AsyncTestClient
 
 from govledger_contracts.commands import AppointMember, ProposeAgenda
@@ -27,6 +28,7 @@ from govledger_projector.settings import Settings
 from tests.integration.projector.helpers import (
     append_events,
     ballots,
+    eventually,
     expected_views,
     vote_opened,
     wait_for_position,
@@ -96,6 +98,27 @@ async def test_events_appended_through_the_ledger_appear_in_views_kv_and_the_api
         changed = msgspec.json.decode(message.data, type=ViewChanged)
         assert changed.model == "members" and "council.m1" in changed.keys
     await nc.close()
+
+
+async def test_the_buckets_exist_before_the_first_event_so_a_subscriber_can_open_them(
+    relay: Relay, settings: Settings,
+) -> None:
+    nc = await nats.connect(settings.nats_url)
+    js = nc.jetstream()
+
+    async def all_buckets_open() -> bool:
+        try:
+            for model in MODELS:
+                await js.key_value(kv_bucket(settings.ward, model))
+        except nats.js.errors.BucketNotFoundError:
+            return False
+        return True
+
+    try:
+        async with AsyncTestClient(create_app(settings)):
+            await eventually(all_buckets_open)
+    finally:
+        await nc.close()
 
 
 async def test_every_summary_change_is_announced_and_the_bucket_holds_what_the_api_serves(

@@ -164,3 +164,33 @@ async def test_no_report_for_a_year_not_yet_begun(client: Client) -> None:
         assert answer.status_code == 404, name
         assert_korean_first(answer.json()["detail"])
     assert (await client.get(f"/v1/reports/{next_year}/council.csv")).status_code == 404
+
+
+async def test_the_openapi_document_names_the_problems_each_route_answers(
+    client: Client,
+) -> None:
+    spec = (await client.get("/schema/openapi.json")).json()
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    for path, item in spec["paths"].items():
+        responses = item["get"]["responses"]
+        failures = {s: r["content"] for s, r in responses.items() if int(s) >= 400}
+        if path in ("/health", "/ready", "/lag"):
+            assert set(failures) <= {"503"}, path  # /ready's own, with Health
+            continue
+        assert set(failures) == {"400", "404", "422"}, path
+        assert all(c == {"application/problem+json": {"schema": problem_ref}}
+                   for c in failures.values()), path
+    schema = spec["components"]["schemas"]
+    members, field_members = set(schema["Problem"]["properties"]), set(
+        schema["FieldError"]["properties"])
+    sent: set[str] = set()
+    sent_of_fields: set[str] = set()
+    for url in ("/v1/views/nothing", "/v1/views/members?limit=0", "/v1/views/members?colour=b",
+                "/v1/views/votes?as_of_position=1000", "/v1/reports/1999"):
+        response = await client.get(url)
+        assert response.headers["content-type"] == "application/problem+json", url
+        assert set(schema["Problem"]["required"]) <= set(response.json()) <= members, url
+        sent |= set(response.json())
+        for error in response.json().get("errors", ()):
+            sent_of_fields |= set(error)
+    assert (sent, sent_of_fields) == (members, field_members)

@@ -1,9 +1,12 @@
 """Every error the API answers with is an RFC 9457 problem, even one nobody foresaw."""
 
+import msgspec
 import pytest
 
 from govledger_contracts.problems import (
     NOT_FOUND_TITLE,
+    FieldError,
+    Problem,
     invalid_body,
     invalid_field,
     invalid_text,
@@ -49,6 +52,8 @@ def test_a_parameter_is_named_as_the_client_sent_it() -> None:
     ("Expected `int` <= 500", "'f'은(는) 500 이하의 정수여야 합니다."),
     ("Invalid RFC3339 encoded date", "'f'은(는) YYYY-MM-DD 형식의 날짜여야 합니다."),
     ("Expected `str` of length <= 255", "'f'의 길이는 255 이하여야 합니다."),
+    ("Expected `str` of length >= 1", "'f'의 길이는 1 이상이어야 합니다."),
+    ("Expected `array` of length <= 2", "'f'의 길이는 2 이하여야 합니다."),
     ("Expected `str` matching regex '^x$'", "'f' 값이 올바르지 않습니다."),
 ])
 def test_validation_messages_read_in_korean_first(message: str, korean: str) -> None:
@@ -62,3 +67,13 @@ def test_a_rule_problem_and_a_generic_one_share_one_shape() -> None:
     assert body["title"] == "찾을 수 없습니다 / Not found"
     assert body["type"].endswith("/not_found")
     assert (body["message_ko"], body["message_en"]) == ("없습니다.", "Missing.")
+
+
+def test_a_problem_body_has_only_the_members_its_documented_schema_names() -> None:
+    errors = validation_errors([{"message": "Expected `int`, got `str`", "key": "year",
+                                 "source": "body"}], "")
+    body = invalid_body(errors)
+    assert set(body) <= set(Problem.__struct_fields__)
+    assert set(errors[0]) <= set(FieldError.__struct_fields__)
+    decoded = msgspec.json.decode(msgspec.json.encode(msgspec.convert(body, Problem)))
+    assert decoded == {**body, "head_position": None}

@@ -8,6 +8,7 @@ from ledger_harness import MemoryLedger, code_of
 
 from govledger_contracts.commands import MergeAgendas, RecordDeliberation, WithdrawAgenda
 from govledger_contracts.events import AgendaMergedInto, AgendasMerged
+from govledger_ledger.domain.core import Rejected
 
 
 def merge(target: str = "f1", sources: tuple[str, ...] = ("a1", "a2"),
@@ -36,6 +37,10 @@ def test_proposes_an_agenda_once_with_a_domain() -> None:
     ledger = three_agendas()
     assert code_of(ledger.run("resident", propose("a1"))) == "agenda.already_proposed"
     assert code_of(ledger.run("resident", propose("a9", ()))) == "agenda.no_domain"
+    assert code_of(ledger.run("resident", propose("a9", channel="carrier-pigeon"))) == \
+        "agenda.channel_unknown"
+    assert not isinstance(ledger.run("department_officer", propose("a9", channel="department")),
+                          Rejected)
 
 
 def test_merges_two_live_agendas_keeping_their_provenance() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import msgspec
 import pytest
 from ledger_builders import at, ballot, open_vote, propose, voting_ledger_steps
@@ -36,12 +38,23 @@ def test_opens_a_vote_and_puts_each_candidate_on_the_ballot() -> None:
     (open_vote(max_choices=0), "vote.choice_limit_invalid"),
     (open_vote(max_choices=4), "vote.choice_limit_invalid"),
     (open_vote(closes_at=at(2024, 5, 1, 8)), "vote.period_invalid"),
+    (open_vote(closes_at=at(2024, 7, 30, 9) + dt.timedelta(seconds=1)), "vote.period_too_long"),
+    (open_vote(closes_at=at(2025, 5, 6, 9)), "vote.period_too_long"),
     (open_vote(candidates=("a1", "a9")), "vote.candidate_unknown"),
 ], ids=["one candidate", "a candidate twice", "no choice allowed", "more choices than candidates",
-        "a period that ends before it starts", "an unknown candidate"])
+        "a period that ends before it starts", "a second over 90 days", "a mistyped year",
+        "an unknown candidate"])
 def test_refuses_an_invalid_vote(command: object, code: str) -> None:
     ledger = MemoryLedger().load([("secretariat", propose(a)) for a in ("a1", "a2", "a3")])
     assert code_of(ledger.run("secretariat", command)) == code  # type: ignore[arg-type]
+
+
+def test_a_vote_may_run_for_90_days_and_the_refusal_of_a_longer_one_names_closes_at() -> None:
+    ledger = MemoryLedger().load([("secretariat", propose(a)) for a in ("a1", "a2", "a3")])
+    longer = ledger.run("secretariat", open_vote(closes_at=at(2024, 7, 31, 9)))
+    assert isinstance(longer, Rejected)
+    assert (longer.code, longer.status, longer.field) == ("vote.period_too_long", 422, "closes_at")
+    ledger.accept("secretariat", open_vote(closes_at=at(2024, 7, 30, 9)))  # 1 May + 90 days
 
 
 def test_never_puts_a_merged_or_withdrawn_agenda_to_a_vote() -> None:

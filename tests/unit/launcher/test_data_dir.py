@@ -148,3 +148,14 @@ def test_a_report_year_not_yet_begun_in_seoul_is_refused() -> None:
     assert year_arg(str(this_year)) == this_year
     with pytest.raises(argparse.ArgumentTypeError, match="this year in Seoul"):
         year_arg(str(this_year + 1))
+
+
+def test_the_cli_and_the_served_report_take_the_same_years() -> None:
+    """A year the projector answers 404 for must not be written by ``govledger report``."""
+    import argparse
+
+    from govledger_launcher.projector_commands import year_arg
+
+    assert year_arg("2000") == 2000
+    with pytest.raises(argparse.ArgumentTypeError, match="2000 to"):
+        year_arg("1999")

@@ -4,6 +4,7 @@ figures, inline SVG only, and CSV/JSON open data of every table."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -126,8 +127,11 @@ def test_each_merge_lists_its_sources() -> None:
 
 
 def test_times_are_shown_in_seoul_time() -> None:
+    """Open data carries ISO 8601 with Seoul's offset; the page shows the same instant."""
     signed_at = report_2023().table("mous").rows[0][8]
-    assert signed_at == "2023-02-15 10:00 KST"
+    assert signed_at == "2023-02-15T10:00:00+09:00"
+    assert dt.datetime.fromisoformat(signed_at) == dt.datetime(2023, 2, 15, 1, tzinfo=dt.UTC)
+    assert '<time datetime="2023-02-15T10:00:00+09:00">2023-02-15 10:00 KST</time>' in page()
 
 
 def test_the_ledger_head_the_report_was_built_from_is_on_the_page() -> None:
@@ -191,8 +195,7 @@ def test_every_enumerated_value_the_domain_defines_has_a_korean_and_an_english_l
         "route": council.ROUTES | advisory.ROUTES | {ASSIGNED}, "centre": set(council.CENTRES),
         "end_cause": set(terms.CAUSES), "kind": set(project.KINDS),
         "actor_role": set(roles.ALL_ROLES), "closed": {"merged_into", "withdrawn"},
-        "channel": agenda.FORMATS | {"department", "online", "open_subcommittee",
-                                     "fusion_coordination"},
+        "channel": agenda.CHANNELS | {"fusion_coordination"},
         "half": {"0", "1", "2"},
     }
     for column, codes in domain.items():

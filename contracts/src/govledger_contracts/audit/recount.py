@@ -163,7 +163,7 @@ def format_report(report: RecountReport) -> str:
     if report.status == "unknown_vote":
         return "\n".join(lines)
     lines.append(f"  turnout: recorded {report.recorded_turnout}, counted {report.counted_turnout}"
-                 f" ({report.ballots} ballots)")
+                 f" ({report.ballots} {'ballot' if report.ballots == 1 else 'ballots'})")
     lines += [
         f"  {c.agenda_id}: recorded {c.recorded_votes} (rank {c.recorded_rank}),"
         f" counted {c.counted_votes} (rank {c.counted_rank})"

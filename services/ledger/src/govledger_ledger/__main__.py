@@ -11,6 +11,7 @@ import logging
 import signal
 import sys
 
+from govledger_contracts.connection_log import one_line_connection_errors
 from govledger_ledger.settings import Settings, settings_from_env
 
 STARTUP_FAILURE = 3
@@ -46,6 +47,7 @@ async def _relay(settings: Settings) -> None:
 
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    one_line_connection_errors()
     if len(argv) != 1 or argv[0] not in ("api", "relay"):
         print("usage: python -m govledger_ledger {api|relay}", file=sys.stderr)
         return 2

@@ -37,6 +37,7 @@ from govledger_contracts.audit.note import (
     sign_checkpoint,
     verifier_key_of,
 )
+from govledger_contracts.connection_log import connection_callbacks
 from govledger_contracts.subjects import checkpoint_subject
 from govledger_ledger.adapters.merkle_store import (
     TREE_LOCK,
@@ -211,7 +212,8 @@ class Checkpointer:
     async def _connect_nats(self) -> NatsClient | None:
         try:
             nc = await nats.connect(self._settings.nats_url, connect_timeout=2,
-                                    max_reconnect_attempts=-1)
+                                    max_reconnect_attempts=-1,
+                                    **connection_callbacks(log, "checkpoints"))
         except (OSError, nats.errors.Error, TimeoutError) as exc:
             log.warning("checkpoints will not be published until restart: %s", exc)
             return None

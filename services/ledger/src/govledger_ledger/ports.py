@@ -15,6 +15,10 @@ from govledger_contracts.envelope import Actor, Envelope
 
 Expected = int | Literal["any", "no_stream"]
 
+DEFAULT_MAX_EVENT_BYTES = 256 * 1024
+"""The largest canonical encoding of an event the store records unless told otherwise: well
+under NATS's 1 MiB ``max_payload``, so the relay can always publish what was recorded."""
+
 
 class NewEvent(msgspec.Struct, frozen=True, kw_only=True):
     """An event to record; the store assigns position, stream version, times and hashes."""
@@ -92,6 +96,15 @@ class CommitOutcomeUnknown(Exception):
 
 class InvalidData(Exception):
     """A value the database cannot store (e.g. a NUL character in text)."""
+
+
+class EventTooLarge(InvalidData):
+    """An event whose canonical encoding is over the store's limit; nothing was written."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"the event's canonical encoding is {size} bytes, over {limit}")
+        self.size = size
+        self.limit = limit
 
 
 class StreamSlice(msgspec.Struct, frozen=True, kw_only=True):

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 
 from govledger_contracts.subjects import DEFAULT_WARD, STREAM_NAME
+from govledger_ledger.ports import DEFAULT_MAX_EVENT_BYTES
+
+KIB = 1024
+NATS_MAX_PAYLOAD = 1024 * KIB
+"""NATS's default ``max_payload``: the largest message the relay may publish."""
+MAX_EVENT_BYTES_CEILING = NATS_MAX_PAYLOAD - 64 * KIB
+"""Room under ``max_payload`` for what a published envelope adds to its canonical encoding
+(the two hashes) and for the message's headers, so every recorded event can be published."""
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -33,6 +43,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     checkpoint_key: str | None = None
     """Ed25519 checkpoint signer (``PRIVATE+KEY+govledger.<ward>+...``); else generated into
     ``data_dir/checkpoint.key``."""
+    max_request_bytes: Annotated[int, msgspec.Meta(ge=1)] = 512 * KIB
+    """A request body larger than this is refused (413) before it is read in full."""
+    max_event_bytes: Annotated[int, msgspec.Meta(ge=KIB, le=MAX_EVENT_BYTES_CEILING)] = (
+        DEFAULT_MAX_EVENT_BYTES)
+    """An event whose canonical encoding is larger than this is refused (413), so the relay
+    can always publish it within NATS's ``max_payload``."""
+
+
+_FIELD = re.compile(r"`\$\.(\w+)`")
+"""Where msgspec says a value failed: ``… - at `$.max_event_bytes```."""
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -57,8 +77,13 @@ def settings_from_env(**overrides: object) -> Settings:
         "checkpoint_every_events": int(_env("CHECKPOINT_EVERY_EVENTS", "1000") or 1000),
         "checkpoint_every_seconds": float(_env("CHECKPOINT_EVERY_SECONDS", "10") or 10),
         "checkpoint_key": _env("CHECKPOINT_KEY"),
+        "max_request_bytes": int(_env("MAX_REQUEST_BYTES", str(512 * KIB)) or 0),
+        "max_event_bytes": int(_env("MAX_EVENT_BYTES", str(DEFAULT_MAX_EVENT_BYTES)) or 0),
     }
     values.update(overrides)
     if not values["database_url"] or not values["nats_url"]:
         raise ValueError("GOVLEDGER_DATABASE_URL and GOVLEDGER_NATS_URL must be set")
-    return msgspec.convert(values, Settings, strict=False)
+    try:
+        return msgspec.convert(values, Settings, strict=False)
+    except msgspec.ValidationError as exc:  # name the variable the operator set, not the field
+        raise ValueError(_FIELD.sub(lambda m: f"GOVLEDGER_{m[1].upper()}", str(exc))) from None

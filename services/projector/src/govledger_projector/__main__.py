@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 import sys
 
+from govledger_contracts.connection_log import one_line_connection_errors
 from govledger_projector.settings import settings_from_env
 
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    one_line_connection_errors()
     try:
         settings = settings_from_env()
     except ValueError as exc:

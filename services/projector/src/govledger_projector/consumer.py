@@ -91,12 +91,13 @@ class Projector:
                     await asyncio.wait_for(self._stopping.wait(), 1.0)
 
     async def _consume(self) -> None:
+        # Buckets first: a ward service may open them before the ledger's first event.
+        await self.publisher.ensure()
         while await stream_last_seq(self._js, self._settings.stream_name) == 0:
             if self._stopping.is_set():  # the relay creates the stream with its first event
                 return
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), 1.0)
-        await self.publisher.ensure()
         await ensure_durable(self._js, self._settings)
         puller = BatchPuller(self._nc, self._settings.stream_name, self._settings.consumer_name)
         await puller.start()

@@ -17,9 +17,11 @@ import msgspec
 from govledger_contracts.canonical import CanonicalEncodingError, chain_hash, format_time
 from govledger_contracts.envelope import Envelope, leaf_bytes_from
 from govledger_ledger.ports import (
+    DEFAULT_MAX_EVENT_BYTES,
     AppendRequest,
     AppendResult,
     ConcurrencyConflict,
+    EventTooLarge,
     Expected,
     IdempotencyMismatch,
     InvalidData,
@@ -63,7 +65,8 @@ _ESCAPED_NUL = re.compile(rb"(?:^|[^\\])(?:\\\\)*\\u0000")
 
 class _Planner:
     def __init__(self, head_position: int, head_hash: bytes, versions: Mapping[str, int],
-                 known_keys: KnownKeys, recorded_at: dt.datetime) -> None:
+                 known_keys: KnownKeys, recorded_at: dt.datetime, max_event_bytes: int) -> None:
+        self.max_event_bytes = max_event_bytes
         self.position = head_position
         self.hash = head_hash
         self.versions = dict(versions)
@@ -133,6 +136,10 @@ class _Planner:
         # PostgreSQL text and jsonb cannot hold U+0000; every text field is in the leaf.
         if b"\\u0000" in leaf and _ESCAPED_NUL.search(leaf):
             raise InvalidData("text may not contain the NUL character (U+0000)")
+        # The leaf is the envelope less its two hashes: bounding it bounds what the relay
+        # publishes, and it is computed here anyway.
+        if len(leaf) > self.max_event_bytes:
+            raise EventTooLarge(len(leaf), self.max_event_bytes)
         return Envelope(
             event_id=event.event_id, position=position, stream_id=stream_id,
             stream_version=version, type=event.type, occurred_at=event.occurred_at,
@@ -150,10 +157,11 @@ class _Planner:
 
 
 def plan_batch(requests: Sequence[AppendRequest], *, head_position: int, head_hash: bytes,
-               versions: Mapping[str, int], known_keys: KnownKeys,
-               recorded_at: dt.datetime) -> BatchPlan:
+               versions: Mapping[str, int], known_keys: KnownKeys, recorded_at: dt.datetime,
+               max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> BatchPlan:
     """Plan a group commit over the head, stream versions and keys read under the lock."""
-    planner = _Planner(head_position, head_hash, versions, known_keys, recorded_at)
+    planner = _Planner(head_position, head_hash, versions, known_keys, recorded_at,
+                       max_event_bytes)
     for index, request in enumerate(requests):
         planner.add(index, request)
     return planner.plan

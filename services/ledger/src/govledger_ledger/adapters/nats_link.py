@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 
 import nats
 from nats.aio.client import Client
 
+from govledger_contracts.connection_log import connection_callbacks
+
 RETRY_SECONDS = 2.0
+log = logging.getLogger("govledger.nats")
 
 
 class NatsLink:
@@ -34,7 +38,8 @@ class NatsLink:
             try:
                 self._client = await nats.connect(self._url, connect_timeout=2,
                                                   allow_reconnect=True,
-                                                  max_reconnect_attempts=-1)
+                                                  max_reconnect_attempts=-1,
+                                                  **connection_callbacks(log, "api"))
             except (OSError, nats.errors.NoServersError, TimeoutError):
                 await asyncio.sleep(RETRY_SECONDS)
 

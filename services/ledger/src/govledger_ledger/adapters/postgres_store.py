@@ -49,6 +49,7 @@ import msgspec
 from govledger_contracts.envelope import ENVELOPE_ENCODER, Actor, Envelope
 from govledger_ledger.adapters.batch import BatchPlan, plan_batch
 from govledger_ledger.ports import (
+    DEFAULT_MAX_EVENT_BYTES,
     AppendRequest,
     AppendResult,
     CommitOutcomeUnknown,
@@ -199,8 +200,10 @@ class PostgresEventStore:
     """The event store port on PostgreSQL, with in-process group commit."""
 
     def __init__(self, pool: asyncpg.Pool, *, max_batch: int = 32, writers: int = 1,
-                 pipeline: int = 2, clock: Callable[[], dt.datetime] = utc_now) -> None:
+                 pipeline: int = 2, clock: Callable[[], dt.datetime] = utc_now,
+                 max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> None:
         self._pool = pool
+        self._max_event_bytes = max_event_bytes
         self._max_batch = max_batch
         self._writer_count = writers
         self._clock = clock
@@ -355,7 +358,8 @@ class PostgresEventStore:
                     return None
                 expected.setdefault(stream, 0 if version == "no_stream" else version)
         plan = plan_batch(requests, head_position=base[0], head_hash=base[1],
-                          versions=expected, known_keys={}, recorded_at=self._clock())
+                          versions=expected, known_keys={}, recorded_at=self._clock(),
+                          max_event_bytes=self._max_event_bytes)
         settled = all(isinstance(o, AppendResult | InvalidData) for o in plan.outcomes)
         if not plan.envelopes or plan.replays or not settled:
             return None
@@ -417,7 +421,7 @@ class PostgresEventStore:
         plan = plan_batch(
             requests, head_position=head["position"], head_hash=head["hash"],
             versions={r["stream_id"]: r["v"] for r in rows}, known_keys=known,
-            recorded_at=self._clock(),
+            recorded_at=self._clock(), max_event_bytes=self._max_event_bytes,
         )
         await self._write(conn, plan)
         last = plan.envelopes[-1] if plan.envelopes else None

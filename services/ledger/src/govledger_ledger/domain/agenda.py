@@ -26,6 +26,8 @@ from govledger_ledger.domain.core import Context, Decision, Emit, Rejected, fold
 from govledger_ledger.domain.rules import refuse
 
 FORMATS = frozenset({"resident_forum", "small_forum", "working_group", "workshop"})
+CHANNELS = FORMATS | {"online", "open_subcommittee", "department"}
+"""How an agenda reaches the board (제안 경로); a fused agenda's is the fusion meeting's."""
 CLOSED = frozenset({"merged", "withdrawn"})
 
 
@@ -85,6 +87,8 @@ def decide_propose(cmd: ProposeAgenda, states: Mapping[str, Any], ctx: Context) 
         return refuse("agenda.already_proposed", "agenda_id")
     if not cmd.domains:
         return refuse("agenda.no_domain", "domains")
+    if cmd.channel not in CHANNELS:
+        return refuse("agenda.channel_unknown", "channel")
     event = AgendaProposed(
         agenda_id=cmd.agenda_id, title=cmd.title, summary=cmd.summary,
         channel=cmd.channel, domains=cmd.domains, year=cmd.year,

@@ -14,6 +14,10 @@ RULES: dict[str, tuple[int, str, str]] = {
     "command.occurred_in_future": (422, "발생 시각이 현재보다 늦습니다.", "The stated occurred_at is in the future."),
     "command.id_invalid": (422, "식별자는 영문·숫자·'_'·'-'·'.'로 1~100자여야 합니다.",
                            "Ids are 1-100 letters, digits, '_', '-' or '.'."),
+    "command.title_invalid": (422, "제목은 공백만이 아닌 1~200자여야 합니다.", "A title is 1-200 characters, not only spaces."),
+    "command.name_invalid": (422, "이름은 공백만이 아닌 1~200자여야 합니다.", "A name is 1-200 characters, not only spaces."),
+    "command.year_out_of_range": (422, "연도는 2000~2100년이어야 합니다.", "A year is between 2000 and 2100."),
+    "command.count_too_large": (422, "인원과 표수는 10,000 이하입니다.", "Counts of people and votes are at most 10,000."),
     # appointment (every body)
     "appointment.term_invalid": (422, "임기 종료일이 시작일보다 빠릅니다.", "The term ends before it starts."),
     "appointment.wrong_body": (422, "이 명령은 협치회의 위원 위촉에만 씁니다.",
@@ -61,6 +65,8 @@ RULES: dict[str, tuple[int, str, str]] = {
     # agendas, deliberation, merge
     "agenda.already_proposed": (409, "이미 제안된 의제입니다.", "The agenda was already proposed."),
     "agenda.no_domain": (422, "의제에는 영역이 하나 이상 필요합니다.", "An agenda needs at least one domain."),
+    "agenda.channel_unknown": (422, "알 수 없는 제안 경로입니다(online, resident_forum, small_forum, open_subcommittee, working_group, workshop, department).",
+                               "Unknown channel (online, resident_forum, small_forum, open_subcommittee, working_group, workshop, department)."),
     "agenda.unknown": (409, "제안되지 않은 의제입니다.", "No such agenda has been proposed."),
     "agenda.closed": (409, "통합되었거나 철회된 의제입니다.", "The agenda was merged or withdrawn."),
     "agenda.on_ballot": (409, "투표에 회부된 의제는 통합·철회할 수 없습니다.",
@@ -86,6 +92,7 @@ RULES: dict[str, tuple[int, str, str]] = {
     "vote.choice_limit_invalid": (422, "선택 수는 1 이상 후보 수 이하입니다.",
                                   "The choice limit is between 1 and the number of candidates."),
     "vote.period_invalid": (422, "투표 마감이 개시보다 빠릅니다.", "The vote closes before it opens."),
+    "vote.period_too_long": (422, "투표 기간은 90일을 넘을 수 없습니다.", "A vote runs for at most 90 days."),
     "vote.candidate_unknown": (409, "제안되지 않은 후보 의제입니다.", "A candidate agenda does not exist."),
     "vote.candidate_merged": (409, "통합된 의제는 투표할 수 없습니다.", "A merged agenda cannot be voted on."),
     "vote.candidate_withdrawn": (409, "철회된 의제는 투표할 수 없습니다.", "A withdrawn agenda cannot be voted on."),

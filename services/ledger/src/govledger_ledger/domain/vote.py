@@ -29,6 +29,9 @@ from govledger_ledger.domain.rules import refuse
 
 BALLOT_BOXES = 256
 """A voter's box is the first byte of their pseudonym: ``ballot-box-<vote>-<00..ff>``."""
+MAX_VOTE_PERIOD = dt.timedelta(days=90)
+"""The ward's priority votes ran 10, 3 and 5 days (2020-2022, §2); a quarter is ample, and a
+longer period is more likely a mistyped year than a vote."""
 
 _CANDIDATE_REFUSALS = {
     "none": "vote.candidate_unknown",
@@ -88,7 +91,10 @@ def _opening_invalid(cmd: OpenVote) -> Rejected | None:
         return refuse("vote.too_few_candidates", "candidate_ids")
     if not 1 <= cmd.max_choices <= len(cmd.candidate_ids):
         return refuse("vote.choice_limit_invalid", "max_choices")
-    return None if cmd.closes_at > cmd.opens_at else refuse("vote.period_invalid", "closes_at")
+    if cmd.closes_at <= cmd.opens_at:
+        return refuse("vote.period_invalid", "closes_at")
+    too_long = cmd.closes_at - cmd.opens_at > MAX_VOTE_PERIOD
+    return refuse("vote.period_too_long", "closes_at") if too_long else None
 
 
 def _candidate_refused(states: Mapping[str, Any], ids: tuple[str, ...]) -> Rejected | None:

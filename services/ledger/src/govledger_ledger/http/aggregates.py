@@ -8,6 +8,7 @@ from litestar import Request, get
 from litestar.params import FromPath, FromQuery
 
 from govledger_ledger.aggregates import AggregateState, UnknownAggregate, aggregate_as_of
+from govledger_ledger.http.openapi import MAY_NEED_TOKEN
 from govledger_ledger.http.problems import missing
 from govledger_ledger.http.reads import parse_as_of, parse_time
 from govledger_ledger.http.security import require_reader
@@ -15,7 +16,7 @@ from govledger_ledger.http.security import require_reader
 
 @get("/v1/aggregates/{stream_id:str}",
      summary="An aggregate's state (council, vote, agenda...) now or as of a position or time",
-     tags=["log"])
+     tags=["log"], security=MAY_NEED_TOKEN)
 async def get_aggregate(request: Request[Any, Any, Any], stream_id: FromPath[str],
                         as_of: FromQuery[str | None] = None,
                         occurred_by: FromQuery[str | None] = None) -> AggregateState:

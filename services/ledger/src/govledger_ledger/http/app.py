@@ -9,7 +9,7 @@ from typing import Any
 
 from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 
 from govledger_ledger.adapters.merkle_store import MerkleProofs
@@ -22,6 +22,7 @@ from govledger_ledger.auth import TokenCache, load_or_create_key
 from govledger_ledger.checkpoints import verifier_key_text
 from govledger_ledger.http.aggregates import get_aggregate
 from govledger_ledger.http.commands import command_routes
+from govledger_ledger.http.openapi import ProblemResponses
 from govledger_ledger.http.problems import EXCEPTION_HANDLERS, RETRY_AFTER_SECONDS
 from govledger_ledger.http.proofs import proof_routes
 from govledger_ledger.http.query import DeclaredQueryOnly
@@ -37,7 +38,10 @@ def health() -> Health:
     return Health(status="ok")
 
 
-@get("/ready", summary="PostgreSQL and NATS are reachable", tags=["ops"])
+@get("/ready", summary="PostgreSQL and NATS are reachable", tags=["ops"],
+     responses={503: ResponseSpec(Health, generate_examples=False,
+                                  description="PostgreSQL or NATS is unreachable; checks says "
+                                              "which. Retry after Retry-After seconds.")})
 async def ready(request: Request[Any, Any, Any]) -> Response[Health]:
     store: PostgresEventStore = request.app.state.store
     checks: dict[str, str] = {}
@@ -65,7 +69,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
         if run_migrations:
             await migrate(settings.database_url)
         pool = await create_pool(settings.database_url)
-        store = PostgresEventStore(pool)
+        store = PostgresEventStore(pool, max_event_bytes=settings.max_event_bytes)
         notifier = PostgresNotifier(settings.database_url)
         await notifier.start()
         link = NatsLink(settings.nats_url)
@@ -88,7 +92,11 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Litestar:
                         get_aggregate, *proof_routes(), *command_routes()],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        plugins=[DeclaredQueryOnly()],  # a query parameter a route does not take is a 422
+        plugins=[DeclaredQueryOnly(),  # a query parameter a route does not take is a 422
+                 ProblemResponses(skip=("/health", "/ready"))],
+        # Counted on the bytes received, so a chunked body without Content-Length is capped
+        # too; a Content-Length over the limit is refused before anything is read (413).
+        request_max_body_size=settings.max_request_bytes,
         state=State({"settings": settings,
                      # Set when the server begins to shut down: live streams end (serving.py).
                      "draining": asyncio.Event(),

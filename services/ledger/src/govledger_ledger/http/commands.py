@@ -16,7 +16,7 @@ from govledger_contracts.commands import Command
 from govledger_ledger.application import Forbidden, LedgerApplication
 from govledger_ledger.domain import HANDLERS
 from govledger_ledger.domain.core import Handler, Rejected
-from govledger_ledger.http.problems import invalid, rejected
+from govledger_ledger.http.problems import EmptyBody, invalid, rejected
 from govledger_ledger.http.security import Authenticated, principal_of
 from govledger_ledger.http.views import CommandAccepted, accepted
 
@@ -54,11 +54,20 @@ def _unstorable(value: Any, path: str) -> tuple[str, str, str] | None:
     return None
 
 
+async def _body_present(request: Request[Any, Any, Any]) -> None:
+    """An empty body is no command: a 400 that says so, not a 422 about a missing ``data``.
+    Reading the body here applies the size limit (``request_max_body_size``) before any of it
+    is decoded; the decoder then reuses what was read."""
+    if not (await request.body()).strip():
+        raise EmptyBody
+
+
 def _authorize(handler: Handler[Any]) -> Callable[[Request[Any, Any, Any]], Awaitable[None]]:
     """The route's ``before_request``: who may give the command is settled before its body
     is read, so a caller without a token, or with a role that may not give it, hears 401 or
-    403 and nothing about the body. A hook, not a guard: Litestar copies the route handler for
-    every guard call, a cost each append would pay (see ``query.py``)."""
+    403 and nothing about the body (not even its size); then the body must be there
+    (``_body_present``). A hook, not a guard: Litestar copies the route handler for every
+    guard call, a cost each append would pay (see ``query.py``)."""
 
     async def authorize(request: Request[Any, Any, Any]) -> None:
         authenticated = principal_of(request)
@@ -66,6 +75,7 @@ def _authorize(handler: Handler[Any]) -> Callable[[Request[Any, Any, Any]], Awai
         if role not in handler.roles:
             raise Forbidden(role, handler.command.__name__, handler.summary)
         request.state[PRINCIPAL] = authenticated
+        await _body_present(request)
 
     return authorize
 

@@ -13,17 +13,21 @@ from litestar.exceptions import (
     SerializationException,
     ValidationException,
 )
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import ParameterKwarg
 
 from govledger_contracts.problems import (
+    EMPTY_BODY,
     INVALID_TITLE,
     MEDIA_TYPE,
     NOT_FOUND_TITLE,
     Text,
+    event_too_large,
     invalid_body,
     korean_of,
     malformed_json,
     problem_body,
+    request_too_large,
     undeclared_query_errors,
     validation_errors,
 )
@@ -35,6 +39,7 @@ from govledger_ledger.domain.roles import ROLE_NAMES
 from govledger_ledger.ports import (
     CommitOutcomeUnknown,
     ConcurrencyConflict,
+    EventTooLarge,
     IdempotencyMismatch,
     InvalidData,
     StoreUnavailable,
@@ -42,6 +47,7 @@ from govledger_ledger.ports import (
 
 log = logging.getLogger("govledger.http")
 RETRY_AFTER_SECONDS = 5
+MALFORMED_TITLE: Text = ("요청 본문이 JSON이 아닙니다", "The request body is not JSON")
 
 
 def problem(status: int, code: str, title: Text, message: Text, *,
@@ -81,6 +87,28 @@ def _undeclared(_: Request[Any, Any, Any], exc: UndeclaredQuery) -> Response[dic
     return Response(invalid_body(errors), status_code=422, media_type=MEDIA_TYPE)
 
 
+class EmptyBody(Exception):
+    """A command POST with no body at all (see ``commands.py``)."""
+
+
+def _empty_body(_: Request[Any, Any, Any], exc: EmptyBody) -> Response[dict[str, Any]]:
+    return problem(400, "request.malformed_json", MALFORMED_TITLE, EMPTY_BODY)
+
+
+def _too_large(request: Request[Any, Any, Any],
+               exc: RequestEntityTooLarge) -> Response[dict[str, Any]]:
+    limit: int = request.app.state.settings.max_request_bytes
+    return problem(413, "request.too_large",
+                   ("요청 본문이 너무 큽니다", "The request body is too large"),
+                   request_too_large(limit), max_bytes=limit)
+
+
+def _event_too_large(_: Request[Any, Any, Any], exc: EventTooLarge) -> Response[dict[str, Any]]:
+    return problem(413, "event.too_large",
+                   ("사건이 너무 큽니다", "The event is too large"),
+                   event_too_large(exc.size, exc.limit), max_bytes=exc.limit)
+
+
 def _sent_name(request: Request[Any, Any, Any], name: str | None) -> str | None:
     """The name the client sent: a parameter's alias (``from``, ``Last-Event-ID``), not the
     handler's Python name for it (``from_size``)."""
@@ -102,8 +130,7 @@ def _validation(request: Request[Any, Any, Any],
 def _client_error(request: Request[Any, Any, Any],
                   exc: ClientException) -> Response[dict[str, Any]]:
     if isinstance(exc.__cause__, SerializationException):  # the body is not JSON at all
-        return problem(400, "request.malformed_json",
-                       ("요청 본문이 JSON이 아닙니다", "The request body is not JSON"),
+        return problem(400, "request.malformed_json", MALFORMED_TITLE,
                        malformed_json(str(exc.detail)))
     return _http(request, exc)
 
@@ -123,9 +150,11 @@ def _idempotency(_: Request[Any, Any, Any], exc: IdempotencyMismatch) -> Respons
                     "This Idempotency-Key was already used with a different request body."))
 
 
-def _unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    reading = request.method in ("GET", "HEAD")
     return problem(503, "store.unavailable",
                    ("원장 데이터베이스에 연결할 수 없습니다", "The ledger database is unreachable"),
+                   ("잠시 후 다시 시도하십시오.", "Retry later.") if reading else
                    ("아무것도 기록되지 않았습니다. 잠시 후 다시 시도하십시오.",
                     "Nothing was written; retry later."),
                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
@@ -195,10 +224,13 @@ def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, A
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     ValidationException: _validation,
     UndeclaredQuery: _undeclared,
+    EmptyBody: _empty_body,
+    RequestEntityTooLarge: _too_large,
     ConcurrencyConflict: _conflict,
     IdempotencyMismatch: _idempotency,
     StoreUnavailable: _unavailable,
     CommitOutcomeUnknown: _outcome_unknown,
+    EventTooLarge: _event_too_large,
     InvalidData: _invalid,
     AuthError: _auth,
     Forbidden: _forbidden,

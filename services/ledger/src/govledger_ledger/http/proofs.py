@@ -24,6 +24,7 @@ from govledger_ledger.adapters.merkle_store import (
     TreeSizeExceeded,
 )
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
+from govledger_ledger.http.openapi import MAY_NEED_TOKEN, problem_response
 from govledger_ledger.http.problems import invalid, missing, problem
 from govledger_ledger.http.reads import check_uuid
 from govledger_ledger.http.security import require_reader
@@ -78,6 +79,9 @@ def _unsigned() -> NotFoundException:
 
 
 PROOF_ERRORS: dict[type[Exception] | int, Any] = {TreeSizeExceeded: _size_unavailable}
+UNSIGNED = problem_response("No checkpoint has been signed yet (not_found).")
+UNSIGNED_OR_NO_EVENT = problem_response(
+    "No checkpoint has been signed yet, or no event has that id (not_found).")
 
 
 def _note(checkpoint: StoredCheckpoint | None, absent: NotFoundException) -> Response[str]:
@@ -86,7 +90,8 @@ def _note(checkpoint: StoredCheckpoint | None, absent: NotFoundException) -> Res
     return Response(checkpoint.signed_note, media_type=NOTE_MEDIA_TYPE)
 
 
-@get("/v1/checkpoint", summary="The latest signed checkpoint (C2SP signed note)", tags=["audit"])
+@get("/v1/checkpoint", summary="The latest signed checkpoint (C2SP signed note)", tags=["audit"],
+     security=MAY_NEED_TOKEN, responses={404: UNSIGNED}, media_type=NOTE_MEDIA_TYPE)
 async def latest_checkpoint(request: Request[Any, Any, Any]) -> Response[str]:
     require_reader(request)
     return _note(await _proofs(request).latest_checkpoint(), _unsigned())
@@ -102,7 +107,7 @@ def _tree_size(text: str) -> int:
 
 
 @get("/v1/checkpoints/{size:str}", summary="The signed checkpoint at a tree size",
-     tags=["audit"])
+     tags=["audit"], security=MAY_NEED_TOKEN, media_type=NOTE_MEDIA_TYPE)
 async def checkpoint_at(
     request: Request[Any, Any, Any],
     size: Annotated[str, PathParameter(description="A tree size, 1 to 2**63 - 1",
@@ -116,7 +121,7 @@ async def checkpoint_at(
 
 
 @get("/v1/key", summary="The checkpoint verifier key (sumdb/note format)", tags=["audit"],
-     sync_to_thread=False)
+     sync_to_thread=False, media_type=NOTE_MEDIA_TYPE)
 def verifier_key(request: Request[Any, Any, Any]) -> Response[str]:
     key: str = request.app.state.verifier_key
     return Response(key + "\n", media_type=NOTE_MEDIA_TYPE)
@@ -142,7 +147,8 @@ async def _event(request: Request[Any, Any, Any], event_id: str) -> Envelope:
 
 
 @get("/v1/proofs/inclusion", summary="Inclusion proof of one event in a signed tree",
-     tags=["audit"], exception_handlers=PROOF_ERRORS)
+     tags=["audit"], exception_handlers=PROOF_ERRORS, security=MAY_NEED_TOKEN,
+     responses={404: UNSIGNED_OR_NO_EVENT})
 async def inclusion_proof(
     request: Request[Any, Any, Any],
     event_id: FromQuery[str],
@@ -165,7 +171,8 @@ async def inclusion_proof(
 
 
 @get("/v1/proofs/consistency", summary="Consistency proof between two tree sizes",
-     tags=["audit"], exception_handlers=PROOF_ERRORS)
+     tags=["audit"], exception_handlers=PROOF_ERRORS, security=MAY_NEED_TOKEN,
+     responses={404: UNSIGNED})
 async def consistency_proof(
     request: Request[Any, Any, Any],
     from_size: Annotated[int, QueryParameter(name="from", ge=1, le=MAX_INTEGER)],

@@ -18,6 +18,7 @@ from govledger_contracts.problems import MAX_INTEGER
 from govledger_ledger.adapters.notifier import PostgresNotifier
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
 from govledger_ledger.aggregates import BeyondHead, position_as_of
+from govledger_ledger.http.openapi import MAY_NEED_TOKEN
 from govledger_ledger.http.problems import invalid, missing
 from govledger_ledger.http.security import require_reader
 from govledger_ledger.http.views import EventPage, StreamView
@@ -32,7 +33,8 @@ def _store(request: Request[Any, Any, Any]) -> PostgresEventStore:
     return store
 
 
-@get("/v1/events", summary="The global log, in position order, paged", tags=["log"])
+@get("/v1/events", summary="The global log, in position order, paged", tags=["log"],
+     security=MAY_NEED_TOKEN)
 async def list_events(
     request: Request[Any, Any, Any],
     after: Annotated[int, QueryParameter(ge=0, le=MAX_INTEGER,
@@ -48,7 +50,8 @@ async def list_events(
     return EventPage(events=tuple(events), head_position=head, next=nxt)
 
 
-@get("/v1/events/{event_id:str}", summary="One event by its id", tags=["log"])
+@get("/v1/events/{event_id:str}", summary="One event by its id", tags=["log"],
+     security=MAY_NEED_TOKEN)
 async def get_event(request: Request[Any, Any, Any], event_id: FromPath[str]) -> Envelope:
     require_reader(request)
     check_uuid(event_id)
@@ -104,7 +107,7 @@ def parse_as_of(value: str, field: str = "as_of") -> int | dt.datetime:
 
 
 @get("/v1/streams/{stream_id:str}", summary="One stream's events (optionally as of a point)",
-     tags=["log"])
+     tags=["log"], security=MAY_NEED_TOKEN)
 async def get_stream(request: Request[Any, Any, Any], stream_id: FromPath[str],
                      as_of: FromQuery[str | None] = None) -> StreamView:
     require_reader(request)
@@ -150,7 +153,7 @@ async def _live(request: Request[Any, Any, Any],
 
 
 @get("/v1/events/live", summary="Server-Sent Events: catch up from a position, then live",
-     tags=["log"])
+     tags=["log"], security=MAY_NEED_TOKEN)
 async def live_events(
     request: Request[Any, Any, Any],
     after: Annotated[int | None, QueryParameter(ge=0, le=MAX_INTEGER)] = None,

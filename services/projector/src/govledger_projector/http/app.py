@@ -17,11 +17,13 @@ import msgspec
 import nats
 from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 
+from govledger_contracts.connection_log import connection_callbacks
 from govledger_contracts.tokens import load_or_create_key
 from govledger_projector.consumer import Projector
 from govledger_projector.http import reports, views
+from govledger_projector.http.openapi import ProblemResponses
 from govledger_projector.http.problems import EXCEPTION_HANDLERS
 from govledger_projector.http.query import DeclaredQueryOnly
 from govledger_projector.http.readers import OPEN, readers_only
@@ -46,7 +48,10 @@ def health() -> Health:
     return Health(status="ok")
 
 
-@get("/ready", summary="PostgreSQL and NATS are reachable", tags=["ops"], opt={OPEN: True})
+@get("/ready", summary="PostgreSQL and NATS are reachable", tags=["ops"], opt={OPEN: True},
+     responses={503: ResponseSpec(Health, generate_examples=False,
+                                  description="PostgreSQL or NATS is unreachable; checks says "
+                                              "which. Retry after Retry-After seconds.")})
 async def ready(request: Req) -> Response[Health]:
     checks = {"postgres": "ok", "nats": "ok"}
     try:
@@ -84,7 +89,8 @@ def create_app(settings: Settings, *, run_consumer: bool = True) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await migrate(settings.database_url)
         pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=10)
-        nc = await nats.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=-1)
+        nc = await nats.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=-1,
+                                **connection_callbacks(log, "projector"))
         projector = Projector(settings, pool, nc) if run_consumer else None
         task = asyncio.create_task(projector.run()) if projector else None
         # Views an older release wrote are rebuilt beside the live ones (see rebuild.py).
@@ -108,8 +114,9 @@ def create_app(settings: Settings, *, run_consumer: bool = True) -> Litestar:
         route_handlers=[health, ready, lag, *views.ROUTES, *reports.ROUTES],
         lifespan=[lifespan], exception_handlers=EXCEPTION_HANDLERS,
         middleware=closed,  # before the query check: no token, nothing said of the query
-        plugins=[DeclaredQueryOnly()],  # a query parameter a route does not take is a 422
         state=State({"settings": settings}),
+        plugins=[ProblemResponses(skip=("/health", "/ready")),
+                 DeclaredQueryOnly()],  # a query parameter a route does not take is a 422
         openapi_config=OpenAPIConfig(
             title="govledger projector", version="1.0.0",
             description="성동구 민관협치 원장의 읽기 모델 — the ward ledger's read models, "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 
@@ -23,6 +24,11 @@ from govledger_projector.queries import InvalidFilter, UnknownFilter
 from govledger_projector.source import PositionUnknown
 
 log = logging.getLogger("govledger.projector.http")
+
+RETRY_AFTER_SECONDS = 5
+UNREACHABLE = (OSError, asyncpg.PostgresConnectionError, asyncpg.OperatorInterventionError,
+               asyncpg.InterfaceError)
+"""What a read raises while PostgreSQL is away (a restart, a failover): a 503, not a 500."""
 
 
 def problem(status: int, code: str, title: Text, message: Text, *,
@@ -95,6 +101,15 @@ def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, A
     return problem(exc.status_code, "http.error", text, text)
 
 
+def _unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.warning("read failed, database unreachable: %s: %s", type(exc).__name__, exc)
+    return problem(503, "store.unavailable",
+                   ("읽기 모델 데이터베이스에 연결할 수 없습니다",
+                    "The read-model database is unreachable"),
+                   ("잠시 후 다시 시도하십시오.", "Retry later."),
+                   headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def _internal(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unexpected error", exc_info=exc)
     return problem(500, "internal.error", ("내부 오류", "Internal error"),
@@ -106,4 +121,5 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     UndeclaredQuery: _undeclared, Unauthenticated: _unauthenticated,
     UnknownFilter: _unknown_filter, InvalidFilter: _invalid_filter,
     PositionUnknown: _position_unknown, HTTPException: _http, Exception: _internal,
+    **dict.fromkeys(UNREACHABLE, _unavailable),
 }

@@ -17,6 +17,7 @@ from litestar.params import FromPath, QueryParameter
 from govledger_projector.http.problems import missing
 from govledger_projector.report_files import page_links, report_from
 from govledger_projector.reports import (
+    EARLIEST_REPORT_YEAR,
     Report,
     file_stem,
     latest_report_year,
@@ -34,7 +35,7 @@ LANG = ("`ko` or `en`: the page in that language only, `<html lang>` set to it; 
 
 
 async def _report(request: Req, year: int) -> Report:
-    if not 2000 <= year <= latest_report_year():
+    if not EARLIEST_REPORT_YEAR <= year <= latest_report_year():
         raise missing(f"{year}년 보고서는 없습니다.", f"no report for {year}")
     async with request.app.state.pool.acquire() as conn:
         return await report_from(conn, year, request.app.state.settings.ward)

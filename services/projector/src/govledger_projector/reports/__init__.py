@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from govledger_projector.reports.html import render_html
 from govledger_projector.reports.model import (
+    EARLIEST_REPORT_YEAR,
     Head,
     Report,
     Table,
@@ -18,5 +19,6 @@ from govledger_projector.reports.opendata import (
     report_json,
 )
 
-__all__ = ["Head", "Report", "Table", "build_report", "file_stem", "latest_report_year",
-           "open_data_files", "render_html", "report_csvs", "report_document", "report_json"]
+__all__ = ["EARLIEST_REPORT_YEAR", "Head", "Report", "Table", "build_report", "file_stem",
+           "latest_report_year", "open_data_files", "render_html", "report_csvs",
+           "report_document", "report_json"]

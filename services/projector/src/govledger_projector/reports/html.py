@@ -11,6 +11,7 @@ enhancement only: without it the page stays bilingual).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from html import escape
 from typing import Literal
@@ -88,6 +89,7 @@ class Text:
         return ko if self.lang == "ko" else en if self.lang == "en" else f"{ko} / {en}"
 
 
+SEOUL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00")
 PLAIN_NUMBERS = frozenset({"year", "half", "stage", "revision", "position", "renewals"})
 """Columns whose numbers are identifiers or ordinals: no thousands separator (2023, not 2,023)."""
 
@@ -101,6 +103,8 @@ def cell(t: Text, value: Cell, column: str = "") -> str:
     if isinstance(value, int | float):
         shown = str(value) if column in PLAIN_NUMBERS else f"{value:,}"
         return f'<td class="num">{shown}</td>'
+    if SEOUL_TIME.fullmatch(value):  # model.kst(): shown as people read it, kept exact
+        return f'<td><time datetime="{value}">{value[:10]} {value[11:16]} KST</time></td>'
     return f"<td>{escape(value)}</td>"
 
 

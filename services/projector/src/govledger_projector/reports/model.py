@@ -57,6 +57,10 @@ class Report(msgspec.Struct, frozen=True, kw_only=True):
 
 
 
+EARLIEST_REPORT_YEAR = 2000
+"""The first year a report can be asked for (commands record years from 2000 on)."""
+
+
 def latest_report_year(now: dt.datetime | None = None) -> int:
     """The last year a report can be asked for: the current year in Seoul (a year not yet
     begun has nothing to report). Used by the served page and by ``govledger report``."""
@@ -64,8 +68,9 @@ def latest_report_year(now: dt.datetime | None = None) -> int:
 
 
 def kst(at: dt.datetime | None) -> str:
-    """A stored UTC time as the ward reads it: Seoul time."""
-    return "" if at is None else at.astimezone(KST).strftime("%Y-%m-%d %H:%M KST")
+    """A stored UTC time in Seoul time, ISO 8601 with its offset (``2023-12-20T10:00:00+09:00``):
+    open data a program parses; the HTML page shows it as ``2023-12-20 10:00 KST``."""
+    return "" if at is None else at.astimezone(KST).isoformat(timespec="seconds")
 
 
 def day(value: dt.date | None) -> str:
