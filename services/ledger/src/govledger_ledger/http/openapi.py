@@ -33,6 +33,14 @@ class Problem(problems.Problem, frozen=True, kw_only=True):
         description="stream.version_conflict: the stream's version now.")] = None
     max_bytes: Annotated[int | None, msgspec.Meta(
         description="request.too_large, event.too_large: the limit, in bytes.")] = None
+    reason: Annotated[str | None, msgspec.Meta(
+        description="auth.unauthenticated: why the token was refused: token_missing, "
+                    "token_malformed, token_expired, token_bad_signature or token_invalid."
+    )] = None
+    role: Annotated[str | None, msgspec.Meta(
+        description="auth.role_forbidden: the token's role.")] = None
+    command: Annotated[str | None, msgspec.Meta(
+        description="auth.role_forbidden: the command that role may not give.")] = None
 
 
 MAY_NEED_TOKEN: list[SecurityRequirement] = [{}, {"bearer": []}]
@@ -41,8 +49,10 @@ MAY_NEED_TOKEN: list[SecurityRequirement] = [{}, {"bearer": []}]
 ANSWERS: dict[int, str] = {
     400: "The request could not be read: a body that is not JSON (request.malformed_json) "
          "or a malformed request (http.400).",
-    401: "No valid bearer token (auth.unauthenticated); WWW-Authenticate names the scheme.",
-    403: "The token's role may not give this command (auth.role_forbidden).",
+    401: "No valid bearer token (auth.unauthenticated, with the reason); WWW-Authenticate "
+         "names the scheme. A command checks it before it reads the body.",
+    403: "The token's role may not give this command (auth.role_forbidden, naming the role "
+         "and the command). Checked before the body is read.",
     404: "Nothing is recorded under this path (not_found).",
     409: "The ledger refuses the command as things stand: a rule of the ward (its dotted "
          "code, e.g. council.seats_full), a stale expected_version (stream.version_conflict, "
