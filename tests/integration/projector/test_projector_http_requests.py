@@ -112,3 +112,10 @@ async def test_closed_reads_answer_a_token_the_ledger_issued(
 async def test_closed_reads_keep_health_readiness_and_the_schema_open(closed: Client) -> None:
     for path in ("/health", "/ready", "/schema/openapi.json"):
         assert (await closed.get(path)).status_code == 200, path
+
+
+async def test_closed_reads_document_their_401_on_every_closed_route(closed: Client) -> None:
+    spec = (await closed.get("/schema/openapi.json")).json()
+    for path, item in spec["paths"].items():
+        documented = set(item["get"]["responses"])
+        assert ("401" in documented) == (path not in ("/health", "/ready")), path

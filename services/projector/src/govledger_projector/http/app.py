@@ -115,7 +115,7 @@ def create_app(settings: Settings, *, run_consumer: bool = True) -> Litestar:
         lifespan=[lifespan], exception_handlers=EXCEPTION_HANDLERS,
         middleware=closed,  # before the query check: no token, nothing said of the query
         state=State({"settings": settings}),
-        plugins=[ProblemResponses(skip=("/health", "/ready")),
+        plugins=[ProblemResponses(skip=("/health", "/ready"), closed=not settings.public_reads),
                  DeclaredQueryOnly()],  # a query parameter a route does not take is a 422
         openapi_config=OpenAPIConfig(
             title="govledger projector", version="1.0.0",

@@ -17,19 +17,25 @@ from govledger_contracts.problems import MEDIA_TYPE, Problem
 
 ANSWERS: dict[int, str] = {
     400: "The request could not be read (http.error).",
+    401: "Reads are closed (GOVLEDGER_PUBLIC_READS=false) and the request has no valid bearer "
+         "token (auth.unauthenticated, with the reason); WWW-Authenticate names the scheme.",
     404: "No such read model, entity, report or table (view.not_found).",
     422: "The request is not valid: a parameter (request.invalid, with field and errors), a "
-         "filter on a field the read model lacks (view.filter_unknown), or a position the "
-         "log has not reached (view.position_unknown, with head_position).",
+         "query parameter the route does not take (request.invalid), a filter on a field the "
+         "read model lacks (view.filter_unknown), or a position the log has not reached "
+         "(view.position_unknown, with head_position).",
 }
 
 
 class ProblemResponses(ReceiveRoutePlugin):
-    """Adds each route's problem responses to its handlers: 400 and 422 where it takes
-    input, 404 where its path names something; not to the ``skip`` paths."""
+    """Adds each route's problem responses to its handlers: 422 to every one (a query
+    parameter it does not take, ``query.py``), 400 where it takes input, 404 where its path
+    names something, 401 when reads are ``closed`` (``readers.py``); not to the ``skip``
+    paths."""
 
-    def __init__(self, *, skip: tuple[str, ...] = ()) -> None:
+    def __init__(self, *, skip: tuple[str, ...] = (), closed: bool = False) -> None:
         self._skip = frozenset(skip)
+        self._closed = closed
 
     def receive_route(self, route: BaseRoute) -> None:
         if not isinstance(route, HTTPRoute) or route.path in self._skip:
@@ -39,8 +45,8 @@ class ProblemResponses(ReceiveRoutePlugin):
                 continue
             takes_input = bool(model.expected_path_params or model.expected_query_params
                                or model.expected_header_params)
-            statuses = ((400, 422) if takes_input else ()) + (
-                (404,) if route.path_parameters else ())
+            statuses = ((400,) if takes_input else ()) + (422,) + (
+                (404,) if route.path_parameters else ()) + ((401,) if self._closed else ())
             declared = handler.responses or {}
             # A new dict on this route's copy of the handler; the decorated original stays.
             handler.responses = {
