@@ -74,6 +74,28 @@ async def test_bad_input_gets_a_problem_naming_the_field_and_writes_nothing(
     assert await head(client) == 0
 
 
+@pytest.mark.parametrize(("field", "value", "korean"), [
+    ("year", "2025", "'year'은(는) 정수여야 합니다."),
+    ("year", 2025.0, "'year'은(는) 정수여야 합니다."),
+    ("domains", "복지", None),
+    ("title", 7, None),
+])
+async def test_a_value_of_the_wrong_json_type_is_refused_not_coerced(
+    client: Client, token: Headers, field: str, value: object, korean: str | None,
+) -> None:
+    """A record keeps what was sent: "2025" is not the year 2025, nor 2025.0."""
+    response = await client.post(PROPOSE.path, json=proposal("a-1", **{field: value}),
+                                 headers=token())
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["field"] == field
+    assert problem["errors"][0]["source"] == "body"
+    if korean is not None:
+        assert problem["message_ko"] == korean
+    assert_korean_first(problem["detail"])
+    assert await head(client) == 0
+
+
 def assert_korean_first(text: str) -> None:
     """Text residents read: Korean, then ' / ', then the English."""
     korean, _, english = text.partition(" / ")

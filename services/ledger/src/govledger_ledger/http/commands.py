@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, post
+from litestar.exceptions import ValidationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import Example
 from litestar.params import Body, HeaderParameter
@@ -80,12 +81,27 @@ def _authorize(handler: Handler[Any]) -> Callable[[Request[Any, Any, Any]], Awai
     return authorize
 
 
+def _as_sent(body: bytes, command: type[Command]) -> None:
+    """The body as JSON types, not coerced: Litestar converts a body leniently (``"2025"``
+    and ``2025.0`` pass as the year 2025), but a system of record keeps what was meant, so
+    a value of the wrong JSON type is a 422 naming its field. Litestar has decoded the body
+    already, so only a type it would have coerced can fail here."""
+    try:
+        msgspec.json.decode(body, type=command)
+    except msgspec.ValidationError as exc:
+        message, _, where = str(exc).partition(" - at `$")
+        key = where.rstrip("`").removeprefix(".") or None
+        raise ValidationException(message, extra=[
+            {"key": key, "message": message, "source": "body"}]) from None
+
+
 def _endpoint(handler: Handler[Any]) -> HTTPRouteHandler:
     name = handler.command.__name__
 
     async def endpoint(request: Request[Any, Any, Any], data: Command,
                        idempotency_key: str | None = None) -> Response[Any]:
         principal: Authenticated = request.state[PRINCIPAL]
+        _as_sent(await request.body(), handler.command)
         found = _unstorable(msgspec.to_builtins(data), "")
         if found is not None:
             raise invalid(*found)
