@@ -8,6 +8,7 @@ subjects), so tests never see each other's events. A folder's conftest may overr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -57,18 +58,27 @@ async def client(ledger_settings: Settings) -> AsyncIterator[AsyncTestClient]:  
 async def live_server(ledger_settings: Settings) -> AsyncIterator[str]:
     """The API on a real uvicorn server (streaming responses need a real socket), served as
     ``python -m govledger_ledger api`` serves it: live streams end when it shuts down."""
+    async with serving(ledger_settings) as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[str]:
+    """``live_server`` for settings of a test's own (reads closed, say)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = create_app(ledger_settings)
+    app = create_app(settings)
     server = LedgerServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                          lifespan="on"), draining=app.state.draining)
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
 
 
 @pytest.fixture

@@ -252,7 +252,7 @@ def _run_audit_proof(options: argparse.Namespace) -> int:
             )
         api = running.api_url
     return audit_proof(options.event_id, api_url=api, bundle=options.bundle, key=options.key,
-                       state_file=options.state)
+                       state_file=options.state, token=options.token)
 
 
 def _run_audit_recount(parser: argparse.ArgumentParser, options: argparse.Namespace) -> int:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
 from govledger_ledger.audit_commands import audit, audit_proof, export, key_show
+from govledger_ledger.auth import issue_token
 from govledger_ledger.settings import Settings
 from tests.integration.audit.conftest import all_events, append, sign_now
+from tests.integration.conftest import serving
 
 WARNING = "govledger: warning: 검증 키를 고정하지 않았습니다"
 EXPORT_ENGLISH = ("the verifier key was not pinned: the export's own key.pub was trusted, so "
@@ -81,3 +84,24 @@ async def test_a_proof_checked_with_the_servers_own_key_warns_likewise(
     pinned = key_show(ledger_settings)
     assert await asyncio.to_thread(audit_proof, event_id, api_url=live_server, key=pinned) == 0
     assert capsys.readouterr().err == ""
+
+
+async def test_a_proof_from_a_ledger_with_closed_reads_takes_a_token_and_says_why_without(
+        store: PostgresEventStore, ledger_settings: Settings,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    await append(store, 9)
+    assert await sign_now(ledger_settings) is not None
+    event_id = (await all_events(store))[4].event_id
+    closed = msgspec.structs.replace(ledger_settings, public_reads=False)
+    pinned = key_show(ledger_settings)
+    async with serving(closed) as url:
+        assert await asyncio.to_thread(audit_proof, event_id, api_url=url, key=pinned) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1, err
+        assert "cannot get the proof: HTTP 401: " in err
+        assert "set GOVLEDGER_TOKEN or pass --token" in err
+        token = issue_token(ledger_settings.data_dir, ledger_settings.jwt_secret,
+                            subject="auditor-01", role="auditor")
+        assert await asyncio.to_thread(audit_proof, event_id, api_url=url, key=pinned,
+                                       token=token) == 0
+        assert "is position 5 of the signed tree" in capsys.readouterr().out

@@ -13,6 +13,7 @@ the database). Also ``python -m govledger_contracts.audit``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,6 +76,9 @@ def proof_parser(prog: str, parents: Sequence[argparse.ArgumentParser] = (), *,
     parser.add_argument("--bundle", metavar="FILE", help="a saved /v1/proofs/inclusion answer")
     parser.add_argument("--key", metavar="KEY", help="pinned verifier key, or a file holding it")
     parser.add_argument("--state", metavar="FILE", help="trusted state to check and advance")
+    parser.add_argument("--token", metavar="JWT", default=os.environ.get("GOVLEDGER_TOKEN"),
+                        help="bearer token, for a ledger whose reads need one "
+                             "(default: $GOVLEDGER_TOKEN)")
     return parser
 
 
@@ -110,7 +114,7 @@ def _dispatch(args: list[str]) -> int:
         if options.bundle is None and options.api is None:
             proof_parser(PROG).error("give --api URL (the ledger's API) or --bundle FILE")
         return audit_proof(options.event_id, api_url=options.api, bundle=options.bundle,
-                           key=options.key, state_file=options.state)
+                           key=options.key, state_file=options.state, token=options.token)
     if target == "recount":
         options = recount_parser(PROG).parse_args(rest)
         if options.vote_id is None:

@@ -141,19 +141,48 @@ def _state_key(state_file: str | Path | None) -> str | None:
 # --------------------------------------------------------------------------- one proof
 
 
-def fetch_json(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return json.load(response)
+TOKEN_VARIABLE = "GOVLEDGER_TOKEN"
+"""A bearer token for a ledger whose reads are closed (``GOVLEDGER_PUBLIC_READS=false``)."""
 
 
-def fetch_text(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return str(response.read().decode("utf-8"))
+class ServerRefused(Exception):
+    """The API answered with an error; the message is its problem's detail."""
+
+
+def _get(url: str, token: str | None) -> bytes:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
+                                    timeout=30) as response:
+            return bytes(response.read())
+    except urllib.error.HTTPError as exc:
+        raise ServerRefused(_refusal(exc)) from None
+
+
+def _refusal(exc: urllib.error.HTTPError) -> str:
+    """``HTTP 401: <the problem's detail>``: what the server said, not only its status."""
+    try:
+        detail = json.loads(exc.read()).get("detail")
+    except (OSError, ValueError, AttributeError):
+        detail = None
+    said = detail if isinstance(detail, str) and detail else exc.reason
+    hint = (f" (reads need a token here: set {TOKEN_VARIABLE} or pass --token)"
+            if exc.code == 401 else "")
+    return f"HTTP {exc.code}: {said}{hint}"
+
+
+def fetch_json(url: str, token: str | None = None) -> Any:
+    return json.loads(_get(url, token))
+
+
+def fetch_text(url: str, token: str | None = None) -> str:
+    return _get(url, token).decode("utf-8")
 
 
 def audit_proof(event_id: str | None = None, *, api_url: str | None = None,
                 bundle: str | Path | None = None, key: str | None = None,
-                state_file: str | Path | None = None, echo: Echo = print) -> int:
+                state_file: str | Path | None = None, token: str | None = None,
+                echo: Echo = print) -> int:
     """Verify that one event is in the signed tree, from the API or a saved proof bundle.
 
     The key is ``key``, else the one the state file trusts, else (trust on first use) the
@@ -161,10 +190,10 @@ def audit_proof(event_id: str | None = None, *, api_url: str | None = None,
     one accepted before, and then becomes the trusted one.
     """
     try:
-        proof = _load_bundle(event_id, api_url, bundle)
+        proof = _load_bundle(event_id, api_url, bundle, token)
         pinned = _pinned_key(key, state_file)
-        verifier = pinned or _server_key(api_url)
-    except (OSError, ValueError, urllib.error.URLError, StateError) as exc:
+        verifier = pinned or _server_key(api_url, token)
+    except (OSError, ValueError, urllib.error.URLError, StateError, ServerRefused) as exc:
         error(f"cannot get the proof: {exc}")
         return CANNOT_RUN
     if proof.get("checkpoint") is None:
@@ -180,21 +209,22 @@ def audit_proof(event_id: str | None = None, *, api_url: str | None = None,
          f"({_head_line(result.head)})")
     status = OK
     if state_file is not None and api_url is not None:
-        status = _advance_state(api_url, proof, state_file, verifier, echo)
+        status = _advance_state(api_url, proof, state_file, verifier, echo, token)
     if status == OK and pinned is None:
         _warning(UNPINNED_SERVER)
     return status
 
 
 def _load_bundle(event_id: str | None, api_url: str | None,
-                 bundle: str | Path | None) -> dict[str, Any]:
+                 bundle: str | Path | None, token: str | None) -> dict[str, Any]:
     if bundle is not None:
         loaded: dict[str, Any] = json.loads(Path(bundle).read_text("utf-8"))
         return loaded
     if event_id is None or api_url is None:
         raise ValueError("give an event id and the API URL, or --bundle FILE")
     query = urllib.parse.urlencode({"event_id": event_id})
-    fetched: dict[str, Any] = fetch_json(f"{api_url.rstrip('/')}/v1/proofs/inclusion?{query}")
+    fetched: dict[str, Any] = fetch_json(f"{api_url.rstrip('/')}/v1/proofs/inclusion?{query}",
+                                         token)
     return fetched
 
 
@@ -205,20 +235,25 @@ def _pinned_key(key: str | None, state_file: str | Path | None) -> str | None:
     return state.verifier_key if state is not None else None
 
 
-def _server_key(api_url: str | None) -> str:
+def _server_key(api_url: str | None, token: str | None) -> str:
     if api_url is None:
         raise ValueError("no key: pass --key (a bundle carries no key of its own)")
-    return fetch_text(f"{api_url.rstrip('/')}/v1/key").strip()
+    return fetch_text(f"{api_url.rstrip('/')}/v1/key", token).strip()
 
 
 def _advance_state(api_url: str, proof: dict[str, Any], state_file: str | Path,
-                   verifier: str, echo: Echo) -> int:
+                   verifier: str, echo: Echo, token: str | None) -> int:
     """Move the trusted checkpoint forward, only along a valid consistency proof."""
     state = load_state(state_file)
     hashes: list[str] = []
     if state is not None and 0 < state.size < proof["tree_size"]:
         query = urllib.parse.urlencode({"from": state.size, "to": proof["tree_size"]})
-        hashes = fetch_json(f"{api_url.rstrip('/')}/v1/proofs/consistency?{query}")["hashes"]
+        try:
+            hashes = fetch_json(f"{api_url.rstrip('/')}/v1/proofs/consistency?{query}",
+                                token)["hashes"]
+        except (OSError, ValueError, urllib.error.URLError, ServerRefused) as exc:
+            error(f"cannot get the consistency proof: {exc}")
+            return CANNOT_RUN
     report = accept_checkpoint(proof["checkpoint"], hashes, state_file=state_file,
                                verifier_key=verifier)
     if not report.ok:
