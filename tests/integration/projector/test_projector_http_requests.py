@@ -119,3 +119,12 @@ async def test_closed_reads_document_their_401_on_every_closed_route(closed: Cli
     for path, item in spec["paths"].items():
         documented = set(item["get"]["responses"])
         assert ("401" in documented) == (path not in ("/health", "/ready")), path
+
+
+async def test_a_method_a_path_does_not_take_is_a_405_problem_with_allow(client: Client) -> None:
+    """The same code as the ledger's (http.405), and the Allow header HTTP requires."""
+    response = await client.post("/v1/views/members")
+    assert response.status_code == 405
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["code"] == "http.405"
+    assert "GET" in response.headers["allow"]

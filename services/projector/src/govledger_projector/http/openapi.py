@@ -16,7 +16,7 @@ from litestar.routes import BaseRoute, HTTPRoute
 from govledger_contracts.problems import MEDIA_TYPE, Problem
 
 ANSWERS: dict[int, str] = {
-    400: "The request could not be read (http.error).",
+    400: "The request could not be read (http.400).",
     401: "Reads are closed (GOVLEDGER_PUBLIC_READS=false) and the request has no valid bearer "
          "token (auth.unauthenticated, with the reason); WWW-Authenticate names the scheme.",
     404: "No such read model, entity, report or table (view.not_found).",

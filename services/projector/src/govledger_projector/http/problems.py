@@ -98,7 +98,7 @@ def _position_unknown(_: Request[Any, Any, Any],
 
 def _http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     text = (korean_of(exc.extra, exc.status_code), str(exc.detail))
-    return problem(exc.status_code, "http.error", text, text)
+    return problem(exc.status_code, f"http.{exc.status_code}", text, text, headers=exc.headers)
 
 
 def _unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
