@@ -9,7 +9,8 @@ Exactly-once in effect, with any number of projector processes:
    position (a redelivery, or a batch another process already applied), fill any gap from
    the stream by sequence (its messages went to a process that died before committing;
    an empty fetch also reads the stream's tail), fold, upsert the changed rows and the
-   summaries whose inputs changed, move the checkpoint. Commit.
+   summaries whose inputs changed, move the checkpoint (the first batch of a generation
+   also stamps the projection version that wrote it). Commit.
 4. Publish what was committed (read back from PostgreSQL), still under the lock.
 5. Release the lock, then ack. A crash before the commit loses nothing (the messages are
    redelivered, or read from the stream as a gap); a crash after it but before the ack
@@ -33,7 +34,13 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from govledger_contracts.envelope import ENVELOPE_DECODER, Envelope
-from govledger_projector.projections import Views, empty_views, entry_of, fold_all
+from govledger_projector.projections import (
+    PROJECTION_VERSION,
+    Views,
+    empty_views,
+    entry_of,
+    fold_all,
+)
 from govledger_projector.publisher import ViewPublisher
 from govledger_projector.settings import Settings
 from govledger_projector.source import BatchPuller, ensure_durable, read_range, stream_last_seq
@@ -45,6 +52,7 @@ from govledger_projector.store import (
     load_views,
     missing_summaries,
     read_checkpoint,
+    stamp_projection_version,
     summary_rows,
     upsert_rows,
     write_checkpoint,
@@ -153,6 +161,10 @@ class Projector:
                              summary_rows(views, summarised | self._unsummarised))
             await upsert_rows(conn, checkpoint.generation, position, rows)
             await write_checkpoint(conn, checkpoint.generation, views["members"])
+            if checkpoint.position == 0:
+                # The generation's first rows are this release's: say so, once, in the same
+                # transaction, or a restart would take them for an older release's and rebuild.
+                await stamp_projection_version(conn, PROJECTION_VERSION)
         self.views = views  # only once committed
         self._unsummarised = set()
         return len(pending)

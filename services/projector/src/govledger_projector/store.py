@@ -63,6 +63,11 @@ async def write_checkpoint(conn: Conn, generation: int, view: View[Any]) -> None
         " updated_at = now()", generation, view.position, view.hash, view.as_of)
 
 
+async def stamp_projection_version(conn: Conn, version: int) -> None:
+    """Record that the serving generation was written by projections of ``version``."""
+    await conn.execute("UPDATE projector.checkpoint SET projection_version = $1", version)
+
+
 async def mark_published(conn: Conn, position: int) -> None:
     await conn.execute("UPDATE projector.checkpoint SET published_position = $1"
                        " WHERE published_position < $1", position)
@@ -176,5 +181,5 @@ async def fetch_views(conn: Conn) -> tuple[Checkpoint, Views]:
 
 __all__ = ["PROJECTIONS", "SUMMARY_ROWS", "Checkpoint", "Conn", "changed_rows", "fetch_entities",
            "fetch_summary", "fetch_views", "join_rows", "load_views", "mark_published",
-           "missing_summaries", "read_checkpoint", "rows_since", "summary_rows", "upsert_rows",
-           "views_table", "write_checkpoint"]
+           "missing_summaries", "read_checkpoint", "rows_since", "stamp_projection_version",
+           "summary_rows", "upsert_rows", "views_table", "write_checkpoint"]
