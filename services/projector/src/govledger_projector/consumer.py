@@ -37,9 +37,11 @@ from govledger_contracts.envelope import ENVELOPE_DECODER, Envelope
 from govledger_projector.projections import (
     PROJECTION_VERSION,
     Views,
+    count_views,
     empty_views,
     entry_of,
     fold_all,
+    recount_views,
 )
 from govledger_projector.publisher import ViewPublisher
 from govledger_projector.settings import Settings
@@ -79,6 +81,9 @@ class Projector:
         self.generation = 0
         self._unsummarised: set[str] = set()
         """Models whose summary row is missing from the loaded generation (written next)."""
+        self._counts = count_views(self.views)
+        """The sums behind the summaries of ``views`` that are sums over their entities, kept
+        from batch to batch, so that a batch recounts only the entities it changed."""
         self._stopping = asyncio.Event()
 
     @property
@@ -140,6 +145,7 @@ class Projector:
         if (checkpoint.generation, checkpoint.position) != (self.generation, self.position):
             self.views = await load_views(conn, checkpoint)
             self.generation = checkpoint.generation
+            self._counts = count_views(self.views)
             self._unsummarised = await missing_summaries(conn, checkpoint.generation)
 
     async def _commit(self, conn: Conn, envelopes: list[Envelope]) -> int:
@@ -157,15 +163,16 @@ class Projector:
             position = views["members"].position
             summarised = {m for m, v in views.items()
                           if v.summary_position != self.views[m].summary_position}
+            counts = recount_views(self._counts, self.views, views, changed)
             rows = join_rows(changed_rows(views, changed),
-                             summary_rows(views, summarised | self._unsummarised))
+                             summary_rows(views, summarised | self._unsummarised, counts))
             await upsert_rows(conn, checkpoint.generation, position, rows)
             await write_checkpoint(conn, checkpoint.generation, views["members"])
             if checkpoint.position == 0:
                 # The generation's first rows are this release's: say so, once, in the same
                 # transaction, or a restart would take them for an older release's and rebuild.
                 await stamp_projection_version(conn, PROJECTION_VERSION)
-        self.views = views  # only once committed
+        self.views, self._counts = views, counts  # only once committed
         self._unsummarised = set()
         return len(pending)
 

@@ -19,7 +19,7 @@ import msgspec
 from asyncpg.pool import PoolConnectionProxy
 
 from govledger_contracts.views import MODELS
-from govledger_projector.projections import PROJECTIONS, View, Views, empty_views
+from govledger_projector.projections import PROJECTIONS, Counts, View, Views, empty_views, summarize
 
 Conn = asyncpg.Connection | PoolConnectionProxy
 """A connection, whether or not it came from a pool."""
@@ -115,10 +115,12 @@ def changed_rows(views: Mapping[str, View[Any]], changed: Mapping[str, Iterable[
 
 
 def summary_rows(views: Mapping[str, View[Any]], models: Iterable[str],
+                 counts: Mapping[str, Counts] | None = None,
                  ) -> tuple[list[str], list[str], list[str]]:
-    """(models, keys, JSON docs) of the summary rows of ``models``, like ``changed_rows``."""
+    """(models, keys, JSON docs) of the summary rows of ``models``, like ``changed_rows``;
+    from ``counts`` (see ``projections.count_views``) where given."""
     names = [m for m in PROJECTIONS if m in set(models)]
-    docs = [_ENCODE(PROJECTIONS[m].summarize(views[m])).decode() for m in names]
+    docs = [_ENCODE(summarize(views[m], counts)).decode() for m in names]
     return [SUMMARY_ROWS] * len(names), names, docs
 
 
