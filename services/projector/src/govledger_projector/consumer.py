@@ -50,6 +50,7 @@ from govledger_projector.store import (
     Checkpoint,
     Conn,
     changed_rows,
+    committed_checkpoint,
     join_rows,
     load_views,
     missing_summaries,
@@ -128,8 +129,9 @@ class Projector:
         async with self._pool.acquire() as conn:
             await conn.execute("SELECT pg_advisory_lock($1)", PROJECTOR_LOCK)
             try:
-                applied = await self._commit(conn, envelopes)
-                checkpoint = await read_checkpoint(conn)
+                applied, committed = await self._commit(conn, envelopes)
+                # What this batch committed needs no reading back: both locks are still held.
+                checkpoint = committed or await read_checkpoint(conn)
                 if checkpoint.published_position < checkpoint.position:
                     await self._sync(conn, checkpoint)
                     await self.publisher.publish_pending(conn, checkpoint)
@@ -148,13 +150,16 @@ class Projector:
             self._counts = count_views(self.views)
             self._unsummarised = await missing_summaries(conn, checkpoint.generation)
 
-    async def _commit(self, conn: Conn, envelopes: list[Envelope]) -> int:
+    async def _commit(self, conn: Conn,
+                      envelopes: list[Envelope]) -> tuple[int, Checkpoint | None]:
+        """Fold and store what is new; the events applied and the checkpoint committed (None
+        when nothing was new)."""
         async with conn.transaction():
             # FOR UPDATE as well as the advisory lock: a rebuild's switch takes this row too.
             checkpoint = await read_checkpoint(conn, lock=True)
             pending = await self._pending(checkpoint, envelopes)
             if not pending:
-                return 0
+                return 0, None
             await self._sync(conn, checkpoint)
             if checkpoint.position and pending[0].prev_hash != checkpoint.hash:
                 raise StreamDiverged(f"position {pending[0].position} does not chain onto "
@@ -174,7 +179,7 @@ class Projector:
                 await stamp_projection_version(conn, PROJECTION_VERSION)
         self.views, self._counts = views, counts  # only once committed
         self._unsummarised = set()
-        return len(pending)
+        return len(pending), committed_checkpoint(checkpoint, views["members"])
 
     async def _pending(self, checkpoint: Checkpoint, envelopes: list[Envelope]) -> list[Envelope]:
         """The envelopes after the checkpoint, gap-free and in order."""

@@ -63,6 +63,14 @@ async def write_checkpoint(conn: Conn, generation: int, view: View[Any]) -> None
         " updated_at = now()", generation, view.position, view.hash, view.as_of)
 
 
+def committed_checkpoint(before: Checkpoint, view: View[Any]) -> Checkpoint:
+    """The checkpoint row as ``write_checkpoint(conn, before.generation, view)`` leaves it (and
+    as ``read_checkpoint`` would read it back: ``as_of`` in UTC)."""
+    as_of = None if view.as_of is None else view.as_of.astimezone(dt.UTC)
+    return Checkpoint(generation=before.generation, position=view.position, hash=view.hash,
+                      as_of=as_of, published_position=before.published_position)
+
+
 async def stamp_projection_version(conn: Conn, version: int) -> None:
     """Record that the serving generation was written by projections of ``version``."""
     await conn.execute("UPDATE projector.checkpoint SET projection_version = $1", version)
@@ -188,7 +196,8 @@ async def fetch_views(conn: Conn) -> tuple[Checkpoint, Views]:
     return checkpoint, views
 
 
-__all__ = ["PROJECTIONS", "SUMMARY_ROWS", "Checkpoint", "Conn", "changed_rows", "fetch_entities",
-           "fetch_summary", "fetch_views", "join_rows", "load_views", "mark_published",
-           "missing_summaries", "read_checkpoint", "rows_since", "stamp_projection_version",
-           "summary_rows", "upsert_rows", "views_table", "write_checkpoint"]
+__all__ = ["PROJECTIONS", "SUMMARY_ROWS", "Checkpoint", "Conn", "changed_rows",
+           "committed_checkpoint", "fetch_entities", "fetch_summary", "fetch_views", "join_rows",
+           "load_views", "mark_published", "missing_summaries", "read_checkpoint", "rows_since",
+           "stamp_projection_version", "summary_rows", "upsert_rows", "views_table",
+           "write_checkpoint"]
