@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+import asyncpg
 import msgspec
 import nats
 import nats.js.errors
@@ -25,6 +26,7 @@ from govledger_projector.http.app import create_app
 from govledger_projector.projections import PROJECTIONS
 from govledger_projector.report_files import write_report
 from govledger_projector.settings import Settings
+from govledger_projector.store import read_checkpoint
 from tests.integration.projector.helpers import (
     append_events,
     ballots,
@@ -173,6 +175,32 @@ async def test_every_summary_change_is_announced_and_the_bucket_holds_what_the_a
         assert SUMMARY_KEY in messages[0][1], (model, messages)
     assert announced["members"][-1] == (7, (SUMMARY_KEY,))  # a new day, no member changed
     assert max(p for p, _ in announced["votes"]) == 6  # nothing to announce at 7
+
+
+async def test_a_change_message_names_the_checkpoint_its_batch_committed(
+    store: PostgresEventStore, relay: Relay, settings: Settings,
+) -> None:
+    nc = await nats.connect(settings.nats_url)
+    changes = await nc.subscribe(f"govledger.{settings.ward}.views.statistics")
+    async with AsyncTestClient(create_app(settings)):
+        await append_events(store, "vote-v1", [vote_opened()], at=AT)
+        await append_events(store, "ballot-box-0", ballots("v1", 0, 3),
+                            at=dt.datetime(2023, 3, 2, 10, 30, 0, 123456,
+                                           tzinfo=dt.timezone(dt.timedelta(hours=9))))
+        await wait_for_position(settings.database_url, 4)
+        last = None
+        while last is None or last.position < 4:
+            last = msgspec.json.decode((await changes.next_msg(timeout=10)).data,
+                                       type=ViewChanged)
+    await nc.close()
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        checkpoint = await read_checkpoint(conn)
+    finally:
+        await conn.close()
+    assert (last.position, last.hash, last.generation) == (
+        checkpoint.position, checkpoint.hash, checkpoint.generation)
+    assert msgspec.json.encode(last.as_of) == msgspec.json.encode(checkpoint.as_of)
 
 
 async def test_the_report_links_its_open_data_relatively_served_saved_or_written_by_the_cli(

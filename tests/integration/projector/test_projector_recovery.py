@@ -15,9 +15,11 @@ from litestar.testing import AsyncTestClient
 from govledger_contracts.views import kv_bucket
 from govledger_ledger.adapters.postgres_store import PostgresEventStore
 from govledger_ledger.relay import Relay
+from govledger_projector.consumer import run_projector
 from govledger_projector.http.app import create_app
+from govledger_projector.migrations import migrate
 from govledger_projector.projections import PROJECTION_VERSION
-from govledger_projector.rebuild import rebuild
+from govledger_projector.rebuild import rebuild, rebuild_if_outdated
 from govledger_projector.settings import Settings
 from tests.integration.projector.helpers import (
     append_events,
@@ -175,3 +177,25 @@ async def test_a_new_projector_database_is_stamped_without_a_rebuild(settings: S
         async def stamped() -> bool:
             return await _checkpoint_row(settings) == (1, PROJECTION_VERSION)
         await eventually(stamped)
+
+
+async def test_views_a_projector_wrote_from_the_first_event_are_not_taken_for_an_older_release(
+    store: PostgresEventStore, relay: Relay, settings: Settings,
+) -> None:
+    await append_events(store, "vote-v1", [vote_opened()])
+    await cast(store, 300)
+    await migrate(settings.database_url)
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
+    nc = await nats.connect(settings.nats_url)
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_projector(settings, pool, nc, stop))
+    try:
+        await wait_for_position(settings.database_url, 301)
+    finally:
+        stop.set()
+        await task
+        await nc.drain()
+        await pool.close()
+    assert await _checkpoint_row(settings) == (1, PROJECTION_VERSION)
+    assert await rebuild_if_outdated(settings) is None
+    assert await _checkpoint_row(settings) == (1, PROJECTION_VERSION)

@@ -9,7 +9,8 @@ Exactly-once in effect, with any number of projector processes:
    position (a redelivery, or a batch another process already applied), fill any gap from
    the stream by sequence (its messages went to a process that died before committing;
    an empty fetch also reads the stream's tail), fold, upsert the changed rows and the
-   summaries whose inputs changed, move the checkpoint. Commit.
+   summaries whose inputs changed, move the checkpoint (the first batch of a generation
+   also stamps the projection version that wrote it). Commit.
 4. Publish what was committed (read back from PostgreSQL), still under the lock.
 5. Release the lock, then ack. A crash before the commit loses nothing (the messages are
    redelivered, or read from the stream as a gap); a crash after it but before the ack
@@ -33,7 +34,15 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from govledger_contracts.envelope import ENVELOPE_DECODER, Envelope
-from govledger_projector.projections import Views, empty_views, entry_of, fold_all
+from govledger_projector.projections import (
+    PROJECTION_VERSION,
+    Views,
+    count_views,
+    empty_views,
+    entry_of,
+    fold_all,
+    recount_views,
+)
 from govledger_projector.publisher import ViewPublisher
 from govledger_projector.settings import Settings
 from govledger_projector.source import BatchPuller, ensure_durable, read_range, stream_last_seq
@@ -41,10 +50,12 @@ from govledger_projector.store import (
     Checkpoint,
     Conn,
     changed_rows,
+    committed_checkpoint,
     join_rows,
     load_views,
     missing_summaries,
     read_checkpoint,
+    stamp_projection_version,
     summary_rows,
     upsert_rows,
     write_checkpoint,
@@ -71,6 +82,9 @@ class Projector:
         self.generation = 0
         self._unsummarised: set[str] = set()
         """Models whose summary row is missing from the loaded generation (written next)."""
+        self._counts = count_views(self.views)
+        """The sums behind the summaries of ``views`` that are sums over their entities, kept
+        from batch to batch, so that a batch recounts only the entities it changed."""
         self._stopping = asyncio.Event()
 
     @property
@@ -115,8 +129,9 @@ class Projector:
         async with self._pool.acquire() as conn:
             await conn.execute("SELECT pg_advisory_lock($1)", PROJECTOR_LOCK)
             try:
-                applied = await self._commit(conn, envelopes)
-                checkpoint = await read_checkpoint(conn)
+                applied, committed = await self._commit(conn, envelopes)
+                # What this batch committed needs no reading back: both locks are still held.
+                checkpoint = committed or await read_checkpoint(conn)
                 if checkpoint.published_position < checkpoint.position:
                     await self._sync(conn, checkpoint)
                     await self.publisher.publish_pending(conn, checkpoint)
@@ -132,15 +147,19 @@ class Projector:
         if (checkpoint.generation, checkpoint.position) != (self.generation, self.position):
             self.views = await load_views(conn, checkpoint)
             self.generation = checkpoint.generation
+            self._counts = count_views(self.views)
             self._unsummarised = await missing_summaries(conn, checkpoint.generation)
 
-    async def _commit(self, conn: Conn, envelopes: list[Envelope]) -> int:
+    async def _commit(self, conn: Conn,
+                      envelopes: list[Envelope]) -> tuple[int, Checkpoint | None]:
+        """Fold and store what is new; the events applied and the checkpoint committed (None
+        when nothing was new)."""
         async with conn.transaction():
             # FOR UPDATE as well as the advisory lock: a rebuild's switch takes this row too.
             checkpoint = await read_checkpoint(conn, lock=True)
             pending = await self._pending(checkpoint, envelopes)
             if not pending:
-                return 0
+                return 0, None
             await self._sync(conn, checkpoint)
             if checkpoint.position and pending[0].prev_hash != checkpoint.hash:
                 raise StreamDiverged(f"position {pending[0].position} does not chain onto "
@@ -149,13 +168,18 @@ class Projector:
             position = views["members"].position
             summarised = {m for m, v in views.items()
                           if v.summary_position != self.views[m].summary_position}
+            counts = recount_views(self._counts, self.views, views, changed)
             rows = join_rows(changed_rows(views, changed),
-                             summary_rows(views, summarised | self._unsummarised))
+                             summary_rows(views, summarised | self._unsummarised, counts))
             await upsert_rows(conn, checkpoint.generation, position, rows)
             await write_checkpoint(conn, checkpoint.generation, views["members"])
-        self.views = views  # only once committed
+            if checkpoint.position == 0:
+                # The generation's first rows are this release's: say so, once, in the same
+                # transaction, or a restart would take them for an older release's and rebuild.
+                await stamp_projection_version(conn, PROJECTION_VERSION)
+        self.views, self._counts = views, counts  # only once committed
         self._unsummarised = set()
-        return len(pending)
+        return len(pending), committed_checkpoint(checkpoint, views["members"])
 
     async def _pending(self, checkpoint: Checkpoint, envelopes: list[Envelope]) -> list[Envelope]:
         """The envelopes after the checkpoint, gap-free and in order."""

@@ -88,10 +88,12 @@ class ViewPublisher:
                 summaries[row["key"]] = row["doc"]
             else:
                 by_model.setdefault(row["model"], []).append((row["key"], row["doc"]))
-        for model in PROJECTIONS:
-            if model in by_model or model in summaries:
-                await self._publish_model(model, by_model.get(model, []),
-                                          summaries.get(model), checkpoint)
+        # The models' buckets and subjects are independent: publish them concurrently (one
+        # round trip for the puts, one for the messages, however many models changed). Each
+        # model's change message still follows its own puts.
+        await asyncio.gather(*(
+            self._publish_model(model, by_model.get(model, []), summaries.get(model), checkpoint)
+            for model in PROJECTIONS if model in by_model or model in summaries))
         await mark_published(conn, checkpoint.position)
         return len(rows)
 

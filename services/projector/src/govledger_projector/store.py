@@ -19,7 +19,7 @@ import msgspec
 from asyncpg.pool import PoolConnectionProxy
 
 from govledger_contracts.views import MODELS
-from govledger_projector.projections import PROJECTIONS, View, Views, empty_views
+from govledger_projector.projections import PROJECTIONS, Counts, View, Views, empty_views, summarize
 
 Conn = asyncpg.Connection | PoolConnectionProxy
 """A connection, whether or not it came from a pool."""
@@ -63,9 +63,29 @@ async def write_checkpoint(conn: Conn, generation: int, view: View[Any]) -> None
         " updated_at = now()", generation, view.position, view.hash, view.as_of)
 
 
+def committed_checkpoint(before: Checkpoint, view: View[Any]) -> Checkpoint:
+    """The checkpoint row as ``write_checkpoint(conn, before.generation, view)`` leaves it (and
+    as ``read_checkpoint`` would read it back: ``as_of`` in UTC)."""
+    as_of = None if view.as_of is None else view.as_of.astimezone(dt.UTC)
+    return Checkpoint(generation=before.generation, position=view.position, hash=view.hash,
+                      as_of=as_of, published_position=before.published_position)
+
+
+async def stamp_projection_version(conn: Conn, version: int) -> None:
+    """Record that the serving generation was written by projections of ``version``."""
+    await conn.execute("UPDATE projector.checkpoint SET projection_version = $1", version)
+
+
 async def mark_published(conn: Conn, position: int) -> None:
-    await conn.execute("UPDATE projector.checkpoint SET published_position = $1"
-                       " WHERE published_position < $1", position)
+    # Without waiting for the WAL flush: a mark lost in a crash only makes the next batch
+    # publish the same values again (deterministic, and deduplicated by Nats-Msg-Id), so it is
+    # not worth a second disk flush per batch. The views' own commit still waits for it.
+    # One round trip: a script (no parameters; the position is an int) in its own transaction.
+    assert not conn.is_in_transaction(), "mark_published commits a transaction of its own"
+    await conn.execute(
+        "BEGIN; SET LOCAL synchronous_commit = off; UPDATE projector.checkpoint SET"
+        f" published_position = {int(position)} WHERE published_position < {int(position)};"
+        " COMMIT")
 
 
 async def load_views(conn: Conn, checkpoint: Checkpoint) -> Views:
@@ -110,10 +130,12 @@ def changed_rows(views: Mapping[str, View[Any]], changed: Mapping[str, Iterable[
 
 
 def summary_rows(views: Mapping[str, View[Any]], models: Iterable[str],
+                 counts: Mapping[str, Counts] | None = None,
                  ) -> tuple[list[str], list[str], list[str]]:
-    """(models, keys, JSON docs) of the summary rows of ``models``, like ``changed_rows``."""
+    """(models, keys, JSON docs) of the summary rows of ``models``, like ``changed_rows``;
+    from ``counts`` (see ``projections.count_views``) where given."""
     names = [m for m in PROJECTIONS if m in set(models)]
-    docs = [_ENCODE(PROJECTIONS[m].summarize(views[m])).decode() for m in names]
+    docs = [_ENCODE(summarize(views[m], counts)).decode() for m in names]
     return [SUMMARY_ROWS] * len(names), names, docs
 
 
@@ -174,7 +196,8 @@ async def fetch_views(conn: Conn) -> tuple[Checkpoint, Views]:
     return checkpoint, views
 
 
-__all__ = ["PROJECTIONS", "SUMMARY_ROWS", "Checkpoint", "Conn", "changed_rows", "fetch_entities",
-           "fetch_summary", "fetch_views", "join_rows", "load_views", "mark_published",
-           "missing_summaries", "read_checkpoint", "rows_since", "summary_rows", "upsert_rows",
-           "views_table", "write_checkpoint"]
+__all__ = ["PROJECTIONS", "SUMMARY_ROWS", "Checkpoint", "Conn", "changed_rows",
+           "committed_checkpoint", "fetch_entities", "fetch_summary", "fetch_views", "join_rows",
+           "load_views", "mark_published", "missing_summaries", "read_checkpoint", "rows_since",
+           "stamp_projection_version", "summary_rows", "upsert_rows", "views_table",
+           "write_checkpoint"]

@@ -7,19 +7,25 @@ to it, which is what the consumer, the rebuild and the auditor all compute.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import msgspec
 
 from govledger_contracts.envelope import Envelope
 from govledger_projector.projections import agenda, evaluations, mous, roster, statistics, votes
 from govledger_projector.projections.base import (
     KST,
+    Counts,
     Entry,
     Projection,
     View,
     apply_entry,
+    count_all,
     entry_of,
     fold_entries,
+    recount,
     seoul_day,
 )
 
@@ -56,6 +62,34 @@ def fold_all(views: Mapping[str, View[Any]],
     return out, changed
 
 
+def count_views(views: Mapping[str, View[Any]]) -> dict[str, Counter[str]]:
+    """The sums behind every summary that is a sum over its entities, counted in full."""
+    return {name: count_all(p.count, views[name].entities.values())
+            for name, p in PROJECTIONS.items() if p.count is not None}
+
+
+def recount_views(counts: Mapping[str, Counts], before: Mapping[str, View[Any]],
+                  after: Mapping[str, View[Any]],
+                  changed: Mapping[str, Iterable[str]]) -> dict[str, Counter[str]]:
+    """``count_views(after)``, from ``counts`` (of ``before``) and the keys a fold changed."""
+    out = {}
+    for name, model_counts in counts.items():
+        count = PROJECTIONS[name].count
+        assert count is not None, "count_views keeps only the models that count"
+        out[name] = recount(count, model_counts, before[name].entities, after[name].entities,
+                            changed.get(name, ()))
+    return out
+
+
+def summarize(view: View[Any], counts: Mapping[str, Counts] | None = None) -> msgspec.Struct:
+    """The view's summary: from its sums in ``counts`` (``count_views``) when it has them,
+    rather than over every entity again."""
+    projection = PROJECTIONS[view.model]
+    if counts is not None and view.model in counts and projection.summarize_counts is not None:
+        return projection.summarize_counts(counts[view.model], view)
+    return projection.summarize(view)
+
+
 def as_of(envelopes: Iterable[Envelope], *, position: int | None = None,
           day: dt.date | None = None) -> Views:
     """Every read model as of a ledger position and/or the end of a Seoul calendar day."""
@@ -65,5 +99,6 @@ def as_of(envelopes: Iterable[Envelope], *, position: int | None = None,
     return fold_all(empty_views(), entries)[0]
 
 
-__all__ = ["KST", "PROJECTIONS", "PROJECTION_VERSION", "Entry", "View", "Views", "apply",
-           "as_of", "empty_views", "entry_of", "fold_all", "seoul_day"]
+__all__ = ["KST", "PROJECTIONS", "PROJECTION_VERSION", "Counts", "Entry", "View", "Views", "apply",
+           "as_of", "count_views", "empty_views", "entry_of", "fold_all", "recount_views",
+           "seoul_day", "summarize"]

@@ -30,7 +30,7 @@ from govledger_contracts.views.agenda import (
     StageCount,
     StageMark,
 )
-from govledger_projector.projections.base import Entry, Projection, View
+from govledger_projector.projections.base import Counts, Entry, Projection, View
 
 MODEL = "agendas"
 _RANK = {stage: n for n, stage in enumerate(STAGES)}
@@ -148,7 +148,29 @@ def provenance(agendas: Mapping[str, Agenda], agenda_id: str) -> list[tuple[int,
     return out
 
 
+def count(agenda: Agenda) -> dict[str, int]:
+    """What one agenda adds to the board's summary: a live one counts at its stage."""
+    counts = {"total": 1, "fused": int(agenda.merge is not None)}
+    if agenda.closed:
+        counts[f"closed:{agenda.closed}"] = 1
+    else:
+        counts["live"] = 1
+        counts[f"stage:{agenda.stage}"] = 1
+    return counts
+
+
+def summarize_counts(counts: Counts, view: View[Any]) -> AgendaSummary:
+    """The board's summary from the sums of ``count`` over every agenda."""
+    stages = tuple(StageCount(stage=s, count=counts.get(f"stage:{s}", 0)) for s in STAGES)
+    return AgendaSummary(
+        total=counts.get("total", 0), live=counts.get("live", 0),
+        merged_into=counts.get("closed:merged_into", 0),
+        withdrawn=counts.get("closed:withdrawn", 0), fused=counts.get("fused", 0),
+        stages=stages, position=view.summary_position)
+
+
 def summarize(view: View[Any]) -> AgendaSummary:
+    """The board's summary, counted over every agenda (``summarize_counts`` must agree)."""
     agendas: list[Agenda] = list(view.entities.values())
     live = [a for a in agendas if not a.closed]
     stages = tuple(StageCount(stage=s, count=sum(1 for a in live if a.stage == s))
@@ -161,4 +183,5 @@ def summarize(view: View[Any]) -> AgendaSummary:
         position=view.summary_position)
 
 
-PROJECTION = Projection(model=MODEL, entity=Agenda, evolve=evolve, summarize=summarize)
+PROJECTION = Projection(model=MODEL, entity=Agenda, evolve=evolve, summarize=summarize,
+                        count=count, summarize_counts=summarize_counts)

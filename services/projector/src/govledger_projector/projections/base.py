@@ -9,6 +9,7 @@ log up to that position.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -60,6 +61,10 @@ class View(msgspec.Struct, Generic[E], frozen=True, kw_only=True):
 
 Evolve = Callable[[Mapping[str, Any], Entry], dict[str, Any]]
 Summarize = Callable[[View[Any]], msgspec.Struct]
+Counts = Mapping[str, int]
+"""Named sums over a view's entities (a missing name is 0)."""
+Count = Callable[[Any], Counts]
+SummarizeCounts = Callable[[Counts, View[Any]], msgspec.Struct]
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,30 @@ class Projection:
     summarize: Summarize
     dated: bool = False
     """The summary depends on the latest Seoul day (``as_of``) as well as on the entities."""
+    count: Count | None = None
+    """What one entity adds to the summary, for a summary that is a sum over the entities
+    (then ``summarize_counts`` makes it from the sums): a consumer keeps the sums from batch to
+    batch with ``recount``, looking only at the entities a batch changed."""
+    summarize_counts: SummarizeCounts | None = None
+
+
+def count_all(count: Count, entities: Iterable[Any]) -> Counter[str]:
+    total: Counter[str] = Counter()
+    for entity in entities:
+        total.update(count(entity))
+    return total
+
+
+def recount(count: Count, counts: Counts, before: Mapping[str, Any], after: Mapping[str, Any],
+            keys: Iterable[str]) -> Counter[str]:
+    """``counts`` of the entities ``before``, moved to those ``after`` a batch that changed
+    ``keys`` (entities are added or replaced, never removed)."""
+    out = Counter(counts)
+    for key in keys:
+        if key in before:
+            out.subtract(count(before[key]))
+        out.update(count(after[key]))
+    return out
 
 
 def seoul_day(at: dt.datetime) -> dt.date:
