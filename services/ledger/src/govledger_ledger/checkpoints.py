@@ -37,7 +37,6 @@ from govledger_contracts.audit.note import (
     sign_checkpoint,
     verifier_key_of,
 )
-from govledger_contracts.connection_log import connection_callbacks
 from govledger_contracts.subjects import checkpoint_subject
 from govledger_ledger.adapters.merkle_store import (
     TREE_LOCK,
@@ -47,6 +46,7 @@ from govledger_ledger.adapters.merkle_store import (
     insert_checkpoint,
     latest_checkpoint,
 )
+from govledger_ledger.adapters.nats_link import connect as connect_nats
 from govledger_ledger.adapters.postgres_store import APPENDED_CHANNEL, init_connection
 from govledger_ledger.settings import Settings
 
@@ -211,9 +211,7 @@ class Checkpointer:
 
     async def _connect_nats(self) -> NatsClient | None:
         try:
-            nc = await nats.connect(self._settings.nats_url, connect_timeout=2,
-                                    max_reconnect_attempts=-1,
-                                    **connection_callbacks(log, "checkpoints"))
+            nc = await connect_nats(self._settings.nats_url, log, "checkpoints")
         except (OSError, nats.errors.Error, TimeoutError) as exc:
             log.warning("checkpoints will not be published until restart: %s", exc)
             return None

@@ -29,10 +29,10 @@ from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfi
 from nats.js.errors import APIError, NotFoundError
 
 from govledger_contracts.canonical import format_time
-from govledger_contracts.connection_log import connection_callbacks
 from govledger_contracts.envelope import ENVELOPE_ENCODER, Envelope
 from govledger_contracts.events import EVENT_BY_TAG
 from govledger_contracts.subjects import event_stream_subjects, event_subject
+from govledger_ledger.adapters.nats_link import connect as connect_nats
 from govledger_ledger.adapters.postgres_store import (
     APPENDED_CHANNEL,
     init_connection,
@@ -128,9 +128,7 @@ class Relay:
                 await self._sleep(1.0)  # another relay publishes; stand by
             log.info("relay holds the publish lock")
             await conn.add_listener(APPENDED_CHANNEL, lambda *_: self._wake.set())
-            nc = await nats.connect(self._settings.nats_url, connect_timeout=2,
-                                    max_reconnect_attempts=-1,
-                                    **connection_callbacks(log, "relay"))
+            nc = await connect_nats(self._settings.nats_url, log, "relay")
             try:
                 await self._publish_loop(conn, nc.jetstream())
             finally:

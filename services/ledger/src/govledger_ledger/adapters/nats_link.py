@@ -36,10 +36,7 @@ class NatsLink:
     async def _connect(self) -> None:
         while self._client is None:
             try:
-                self._client = await nats.connect(self._url, connect_timeout=2,
-                                                  allow_reconnect=True,
-                                                  max_reconnect_attempts=-1,
-                                                  **connection_callbacks(log, "api"))
+                self._client = await connect(self._url, log, "api")
             except (OSError, nats.errors.NoServersError, TimeoutError):
                 await asyncio.sleep(RETRY_SECONDS)
 
@@ -50,3 +47,20 @@ class NatsLink:
                 await self._task
         if self._client is not None and not self._client.is_closed:
             await self._client.drain()
+
+
+async def connect(url: str, logger: logging.Logger, who: str) -> Client:
+    """``nats.connect`` that closes what it opened when it fails or is cancelled.
+
+    Cancelled mid-handshake (a service stopped at once), nats-py leaves the half-open
+    connection behind: a socket nobody closes until the garbage collector finds it.
+    """
+    client = Client()
+    try:
+        await client.connect(url, connect_timeout=2, allow_reconnect=True,
+                             max_reconnect_attempts=-1, **connection_callbacks(logger, who))
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await client.close()
+        raise
+    return client
