@@ -107,7 +107,8 @@ _NAMED_FIELD = re.compile(r"(missing required field|contains unknown field) `([^
 _MISSING_PARAMETER = re.compile(r"Missing required \w+ parameter '([^']+)'")
 _BOUND = re.compile(r"Expected `(int|float)` (>=|<=|>|<) (-?[\d.]+)")
 _LENGTH = re.compile(r"of length (>=|<=) (\d+)")
-_TYPE = re.compile(r"Expected `([^`]+)`(?:,|$)")
+_TYPE = re.compile(r"Expected `([^`|]+?)(?: \| null)?`(?:,|$| with a timezone component)")
+_ENUM = re.compile(r"Invalid enum value (.+)$")
 _KINDS: dict[str, Text] = {
     "int": ("정수여야", "an integer"),
     "float": ("숫자여야", "a number"),
@@ -176,6 +177,10 @@ def invalid_text(message: str, field: str | None) -> Text:
                 f"'{field}' must have a length {en_op} {number}.")
     if kind is not None:
         return f"'{field}'은(는) {kind[0]} 합니다.", f"'{field}' must be {kind[1]}."
+    enum = _ENUM.match(message)
+    if enum:
+        return (f"{enum.group(1)}은(는) '{field}'에 쓸 수 없는 값입니다.",
+                f"'{field}': {enum.group(1)} is not one of the values it takes.")
     return f"'{field}' 값이 올바르지 않습니다.", f"'{field}': {message}"
 
 

@@ -54,6 +54,10 @@ def test_a_parameter_is_named_as_the_client_sent_it() -> None:
     ("Expected `str` of length <= 255", "'f'의 길이는 255 이하여야 합니다."),
     ("Expected `str` of length >= 1", "'f'의 길이는 1 이상이어야 합니다."),
     ("Expected `array` of length <= 2", "'f'의 길이는 2 이하여야 합니다."),
+    ("Expected `int | null`, got `str`", "'f'은(는) 정수여야 합니다."),
+    ("Expected `datetime` with a timezone component",
+     "'f'은(는) 시간대가 있는 ISO 8601 시각이어야 합니다."),
+    ("Invalid enum value 'fr'", "'fr'은(는) 'f'에 쓸 수 없는 값입니다."),
     ("Expected `str` matching regex '^x$'", "'f' 값이 올바르지 않습니다."),
 ])
 def test_validation_messages_read_in_korean_first(message: str, korean: str) -> None:
