@@ -9,11 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jwt
+import msgspec
 from litestar.testing import AsyncTestClient
 
 from govledger_contracts.commands import ProposeAgenda
 from govledger_ledger.auth import issue_token, load_or_create_key
 from govledger_ledger.domain import HANDLERS
+from govledger_ledger.http.app import create_app
 from govledger_ledger.settings import Settings
 
 Client = AsyncTestClient  # type: ignore[type-arg]
@@ -108,3 +110,23 @@ async def test_a_caller_who_may_write_still_hears_what_is_wrong_with_the_body(
     assert broken.status_code == 400
     wrong = await client.post(PROPOSE.path, content=b'{"agenda_id": 7}', headers=token())
     assert wrong.status_code == 422
+
+
+async def test_a_caller_without_a_token_hears_401_before_any_word_about_the_query(
+    ledger_settings: Settings,
+) -> None:
+    """Closed reads and every command: an unknown parameter is nobody's business but a
+    caller's who may ask; the 422 naming the parameters a route takes comes after the 401."""
+    closed = msgspec.structs.replace(ledger_settings, public_reads=False)
+    async with AsyncTestClient(create_app(closed)) as client:
+        for response in (await client.get("/v1/events?bogus=1"),
+                         await client.get("/v1/streams/council?as_off=3"),
+                         await client.post(f"{PROPOSE.path}?bogus=1", content=b"{}")):
+            assert response.status_code == 401, response.text
+            assert response.json()["code"] == "auth.unauthenticated"
+        admin = bearer(issue_token(closed.data_dir, closed.jwt_secret, subject="kim",
+                                   role="auditor"))
+        allowed = await client.get("/v1/events?bogus=1", headers=admin)
+        assert allowed.status_code == 422 and allowed.json()["field"] == "bogus"
+    async with AsyncTestClient(create_app(ledger_settings)) as client:  # reads open
+        assert (await client.get("/v1/events?bogus=1")).status_code == 422

@@ -16,8 +16,10 @@ repeats the URL it asks about, query and all).
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl
 
+from litestar import Request
 from litestar.config.app import AppConfig
 from litestar.enums import ScopeType
 from litestar.plugins import InitPlugin, ReceiveRoutePlugin
@@ -25,6 +27,7 @@ from litestar.routes import BaseRoute, HTTPRoute
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from govledger_ledger.http.problems import UndeclaredQuery
+from govledger_ledger.http.security import principal_of
 
 ACCEPTED = "govledger_query_parameters"
 """The ``opt`` key of a route handler's accepted query names, in the order it declares them."""
@@ -47,10 +50,21 @@ def refuse_undeclared_query(app: ASGIApp) -> ASGIApp:
                 unknown = [n for n in dict.fromkeys(name for name, _ in names)
                            if n not in accepted]
                 if unknown:
+                    if _wants_token(handler, scope):  # who asks comes before what is asked
+                        principal_of(Request(scope))
                     raise UndeclaredQuery(tuple(unknown), accepted)
         await app(scope, receive, send)
 
     return middleware
+
+
+def _wants_token(handler: Any, scope: Scope) -> bool:
+    """A command always; a read of the log when reads are closed (its OpenAPI security says
+    which: ``bearer`` alone, or ``bearer`` or nothing)."""
+    security = handler.security or []
+    if not any("bearer" in requirement for requirement in security):
+        return False
+    return {} not in security or not scope["app"].state.settings.public_reads
 
 
 class DeclaredQueryOnly(InitPlugin, ReceiveRoutePlugin):
