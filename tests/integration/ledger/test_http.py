@@ -298,6 +298,10 @@ async def test_a_stale_expected_version_is_a_409_that_reports_the_current_versio
                               headers=token())
     assert stale.status_code == 409
     assert stale.json()["current_version"] == 0
+    zero = await client.post(PROPOSE.path, json=proposal("a-1", expected_version=0),
+                             headers=token())
+    assert zero.status_code == 409
+    assert (zero.json()["expected_version"], zero.json()["current_version"]) == (0, 1)
     assert await head(client) == 1
 
 

@@ -38,3 +38,34 @@ def test_a_request_limit_must_be_positive(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("GOVLEDGER_MAX_REQUEST_BYTES", "0")
     with pytest.raises(ValueError, match=r"at GOVLEDGER_MAX_REQUEST_BYTES$"):
         settings_from_env(**SERVERS)
+
+
+@pytest.mark.parametrize(("value", "public"), [
+    (None, True), ("true", True), ("TRUE", True), ("1", True), ("yes", True), ("on", True),
+    ("false", False), ("False", False), ("0", False), ("no", False), ("off", False),
+])
+def test_public_reads_takes_the_usual_spellings_of_yes_and_no(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, public: bool,
+) -> None:
+    from govledger_projector.settings import settings_from_env as projector_settings_from_env
+
+    if value is None:
+        monkeypatch.delenv("GOVLEDGER_PUBLIC_READS", raising=False)
+    else:
+        monkeypatch.setenv("GOVLEDGER_PUBLIC_READS", value)
+    assert settings_from_env(**SERVERS).public_reads is public
+    assert projector_settings_from_env(**SERVERS).public_reads is public
+
+
+@pytest.mark.parametrize("value", ["maybe", "flase", "2"])
+def test_public_reads_refuses_what_it_would_have_to_guess(
+    monkeypatch: pytest.MonkeyPatch, value: str,
+) -> None:
+    """A typo must not leave open the reads an operator meant to close."""
+    from govledger_projector.settings import settings_from_env as projector_settings_from_env
+
+    monkeypatch.setenv("GOVLEDGER_PUBLIC_READS", value)
+    with pytest.raises(ValueError, match="GOVLEDGER_PUBLIC_READS must be true or false"):
+        settings_from_env(**SERVERS)
+    with pytest.raises(ValueError, match="GOVLEDGER_PUBLIC_READS must be true or false"):
+        projector_settings_from_env(**SERVERS)

@@ -200,7 +200,8 @@ class LedgerApplication:
         if named is not None and known[own][0] != named:
             # Judged on the version the client named, or not at all: deciding on another and
             # committing against the named one could pass a decision that missed events.
-            raise ConcurrencyConflict(own, command.expected_version or "any", known[own][0])
+            expected = "any" if command.expected_version is None else command.expected_version
+            raise ConcurrencyConflict(own, expected, known[own][0])
         states = {s: state for s, (_, state) in known.items()}
         decision = handler.decide(command, states, ctx)
         if isinstance(decision, Rejected):

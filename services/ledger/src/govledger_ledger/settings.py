@@ -9,6 +9,7 @@ from typing import Annotated
 
 import msgspec
 
+from govledger_contracts.config import flag
 from govledger_contracts.subjects import DEFAULT_WARD, STREAM_NAME
 from govledger_ledger.ports import DEFAULT_MAX_EVENT_BYTES
 
@@ -72,7 +73,7 @@ def settings_from_env(**overrides: object) -> Settings:
         "stream_name": _env("STREAM_NAME", STREAM_NAME),
         "duplicate_window_seconds": int(_env("DUPLICATE_WINDOW_SECONDS", "120") or 120),
         "jwt_secret": _env("JWT_SECRET"),
-        "public_reads": (_env("PUBLIC_READS", "true") or "true").lower() != "false",
+        "public_reads": flag("GOVLEDGER_PUBLIC_READS", _env("PUBLIC_READS"), default=True),
         "voter_secret": _env("VOTER_SECRET"),
         "checkpoint_every_events": int(_env("CHECKPOINT_EVERY_EVENTS", "1000") or 1000),
         "checkpoint_every_seconds": float(_env("CHECKPOINT_EVERY_SECONDS", "10") or 10),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import msgspec
 
+from govledger_contracts.config import flag
 from govledger_contracts.subjects import DEFAULT_WARD, STREAM_NAME, VIEWS_STREAM_NAME
 
 
@@ -52,7 +53,7 @@ def settings_from_env(**overrides: object) -> Settings:
         "http_host": _env("HTTP_HOST", "127.0.0.1"),
         "http_port": int(_env("PROJECTOR_HTTP_PORT", "8001") or 8001),
         "batch_size": int(_env("PROJECTOR_BATCH_SIZE", "500") or 500),
-        "public_reads": (_env("PUBLIC_READS", "true") or "true").lower() != "false",
+        "public_reads": flag("GOVLEDGER_PUBLIC_READS", _env("PUBLIC_READS"), default=True),
         "jwt_secret": _env("JWT_SECRET"),
     }
     values.update(overrides)
