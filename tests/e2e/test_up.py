@@ -174,6 +174,7 @@ async def test_up_serves_stops_cleanly_and_continues_on_the_same_data(data_dir: 
     finally:
         code = first.stop()
     assert code == 0, first.output
+    assert "NATS connection lost" not in first.output  # a clean stop is no outage
     assert_nothing_left(data_dir)
 
     second = Up(data_dir, port)

@@ -6,10 +6,12 @@ No NATS import here: these are the callbacks a service hands to ``nats.connect``
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 
-def connection_callbacks(log: logging.Logger, who: str) -> dict[str, Any]:
+def connection_callbacks(log: logging.Logger, who: str,
+                         closed: Callable[[], bool] = lambda: False) -> dict[str, Any]:
     """nats-py's callbacks as one log line each. Its default error callback logs every failed
     reconnect attempt with a full traceback, which buries the one line that matters."""
 
@@ -17,7 +19,10 @@ def connection_callbacks(log: logging.Logger, who: str) -> dict[str, Any]:
         log.warning("%s: NATS error: %s: %s", who, type(exc).__name__, exc)
 
     async def disconnected() -> None:
-        log.warning("%s: NATS connection lost; reconnecting", who)
+        if closed():  # we closed it (a stop, or the work it served ended): no news
+            log.info("%s: NATS connection closed", who)
+        else:
+            log.warning("%s: NATS connection lost; reconnecting", who)
 
     async def reconnected() -> None:
         log.info("%s: NATS connection restored", who)

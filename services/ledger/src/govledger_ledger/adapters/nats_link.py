@@ -58,7 +58,8 @@ async def connect(url: str, logger: logging.Logger, who: str) -> Client:
     client = Client()
     try:
         await client.connect(url, connect_timeout=2, allow_reconnect=True,
-                             max_reconnect_attempts=-1, **connection_callbacks(logger, who))
+                             max_reconnect_attempts=-1,
+                             **connection_callbacks(logger, who, lambda: client.is_closed))
     except BaseException:
         with contextlib.suppress(Exception):
             await client.close()

@@ -14,10 +14,10 @@ from typing import Any
 
 import asyncpg
 import msgspec
-import nats
 from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig, ResponseSpec
+from nats.aio.client import Client as NatsClient
 
 from govledger_contracts.connection_log import connection_callbacks
 from govledger_contracts.tokens import load_or_create_key
@@ -89,8 +89,9 @@ def create_app(settings: Settings, *, run_consumer: bool = True) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await migrate(settings.database_url)
         pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=10)
-        nc = await nats.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=-1,
-                                **connection_callbacks(log, "projector"))
+        nc = NatsClient()
+        await nc.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=-1,
+                         **connection_callbacks(log, "projector", lambda: nc.is_closed))
         projector = Projector(settings, pool, nc) if run_consumer else None
         task = asyncio.create_task(projector.run()) if projector else None
         # Views an older release wrote are rebuilt beside the live ones (see rebuild.py).
