@@ -103,5 +103,9 @@ async def test_a_proof_from_a_ledger_with_closed_reads_takes_a_token_and_says_wh
         token = issue_token(ledger_settings.data_dir, ledger_settings.jwt_secret,
                             subject="auditor-01", role="auditor")
         assert await asyncio.to_thread(audit_proof, event_id, api_url=url, key=pinned,
+                                       token=token + "x") == 2
+        err = capsys.readouterr().err
+        assert "HTTP 401: " in err and "GOVLEDGER_TOKEN" not in err  # it was sent: no hint
+        assert await asyncio.to_thread(audit_proof, event_id, api_url=url, key=pinned,
                                        token=token) == 0
         assert "is position 5 of the signed tree" in capsys.readouterr().out

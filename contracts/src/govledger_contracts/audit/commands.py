@@ -156,10 +156,10 @@ def _get(url: str, token: str | None) -> bytes:
                                     timeout=30) as response:
             return bytes(response.read())
     except urllib.error.HTTPError as exc:
-        raise ServerRefused(_refusal(exc)) from None
+        raise ServerRefused(_refusal(exc, token is not None)) from None
 
 
-def _refusal(exc: urllib.error.HTTPError) -> str:
+def _refusal(exc: urllib.error.HTTPError, sent_token: bool) -> str:
     """``HTTP 401: <the problem's detail>``: what the server said, not only its status."""
     try:
         detail = json.loads(exc.read()).get("detail")
@@ -167,7 +167,7 @@ def _refusal(exc: urllib.error.HTTPError) -> str:
         detail = None
     said = detail if isinstance(detail, str) and detail else exc.reason
     hint = (f" (reads need a token here: set {TOKEN_VARIABLE} or pass --token)"
-            if exc.code == 401 else "")
+            if exc.code == 401 and not sent_token else "")
     return f"HTTP {exc.code}: {said}{hint}"
 
 
