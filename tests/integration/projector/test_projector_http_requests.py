@@ -128,3 +128,16 @@ async def test_a_method_a_path_does_not_take_is_a_405_problem_with_allow(client:
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["code"] == "http.405"
     assert "GET" in response.headers["allow"]
+
+
+@pytest.mark.parametrize("path", [
+    "/v1/views/agendas?seated_on=2022-01-01", "/v1/views/agendas?expiring_within_days=30",
+    "/v1/views/members?domain=welfare", "/v1/views/votes?seated_on=2022-01-01",
+])
+async def test_a_parameter_of_another_model_is_refused_not_answered_with_nothing(
+    client: Client, path: str,
+) -> None:
+    response = await client.get(path)
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "view.filter_unknown"
+    assert response.json()["field"] == path.split("?")[1].split("=")[0]

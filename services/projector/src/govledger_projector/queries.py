@@ -81,6 +81,18 @@ def check_filters(entity_type: type[msgspec.Struct], filters: Mapping[str, str])
             raise InvalidFilter(f.name, scalar[0]) from None
 
 
+MODEL_PARAMETERS = {"seated_on": "members", "expiring_within_days": "members",
+                    "domain": "agendas"}
+"""Parameters that mean something for one model only; on another they are refused, not
+answered with an empty page."""
+
+
+def check_model_parameters(model: str, query: Mapping[str, str]) -> None:
+    for name, owner in MODEL_PARAMETERS.items():
+        if name in query and model != owner:
+            raise UnknownFilter(name, f"'{name}' applies to {owner} only, not {model}")
+
+
 def select(entities: Iterable[Any], filters: Mapping[str, str], *,
            seated: dt.date | None = None, expiring_within: int | None = None,
            domain: str | None = None) -> list[Any]:

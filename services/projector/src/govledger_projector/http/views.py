@@ -15,7 +15,14 @@ from govledger_projector.http.problems import missing
 from govledger_projector.http.query import FILTERS
 from govledger_projector.projections import PROJECTIONS, View, as_of
 from govledger_projector.projections.agenda import provenance
-from govledger_projector.queries import SPECIAL, Page, check_filters, page, select
+from govledger_projector.queries import (
+    SPECIAL,
+    Page,
+    check_filters,
+    check_model_parameters,
+    page,
+    select,
+)
 from govledger_projector.source import PositionUnknown, read_range, stream_last_seq
 from govledger_projector.store import fetch_entities, fetch_summary
 
@@ -75,6 +82,7 @@ async def list_view(
     _model(model)
     filters = {k: v for k, v in request.query_params.items() if k not in SPECIAL}
     check_filters(MODELS[model][0], filters)
+    check_model_parameters(model, request.query_params)
     view = await _view(request, model, as_of_position, as_of_date)
     if expiring_within_days is not None and seated_on is None:
         seated_on = dt.datetime.now(dt.UTC).date()
