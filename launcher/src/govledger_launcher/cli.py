@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
 from govledger_contracts.audit.arguments import OneLineParser
-from govledger_launcher.embedded import LauncherError
+from govledger_launcher.embedded import LauncherError, UsageError
 from govledger_launcher.runtime import (
     CHECKPOINT_KEY,
     data_dir_from,
@@ -44,7 +44,10 @@ def _common_options() -> OneLineParser:
 
 
 def _port(text: str) -> int:
-    port = int(text)
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a TCP port: {text!r}") from None
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"not a TCP port: {text}")
     return port
@@ -178,12 +181,6 @@ _AUDIT_USAGE = """govledger audit DIR [--state FILE] [--key KEY] [--jobs N]
        govledger audit proof --bundle FILE --key KEY
        govledger audit recount VOTE_ID [--export DIR] [--key KEY]
 (an export in a folder named proof or recount: govledger audit ./proof)"""
-
-
-class UsageError(LauncherError):
-    """The command line does not say what to do (exit status 2, as argparse's errors)."""
-
-    exit_code = 2
 
 
 AUDIT = "govledger audit"

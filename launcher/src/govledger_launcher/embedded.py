@@ -53,6 +53,12 @@ class LauncherError(Exception):
     exit_code = 1
 
 
+class UsageError(LauncherError):
+    """The command line does not say what to do (exit status 2, as argparse's errors)."""
+
+    exit_code = 2
+
+
 # --------------------------------------------------------------------------- process helpers
 
 

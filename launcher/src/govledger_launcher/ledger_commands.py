@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govledger_launcher.embedded import LauncherError
+from govledger_launcher.embedded import LauncherError, UsageError
 from govledger_launcher.progress import ProgressBar
 from govledger_launcher.runtime import (
     JWT_KEY,
@@ -67,15 +67,17 @@ def run_token_issue(args: argparse.Namespace) -> int:
     try:
         token = issue_token(data_dir, secret, subject=args.subject, role=args.role,
                             ttl_seconds=args.ttl)
-    except ValueError as exc:
-        raise LauncherError(str(exc)) from None
+    except ValueError as exc:  # an unknown role: the command line is wrong (exit 2)
+        raise UsageError(str(exc)) from None
     print(token)
     return 0
 
 
 def run_schema_export(args: argparse.Namespace) -> int:
     from govledger_contracts.schema import export_schemas
+    from govledger_launcher.projector_commands import writable_folder
 
+    writable_folder(Path(args.directory), "DIR")
     written = export_schemas(Path(args.directory))
     print(f"wrote {len(written)} JSON Schemas under {args.directory}")
     return 0

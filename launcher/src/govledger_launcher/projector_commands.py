@@ -23,16 +23,16 @@ def projector_settings(servers: Servers, data_dir: Path) -> Settings:
                              data_dir=data_dir)
 
 
-def writable_folder(out: Path) -> None:
-    """``out`` is a folder the report can be written into, or can be made: else one line
-    (LauncherError), before any server is started for a report that could not be saved."""
+def writable_folder(out: Path, label: str = "--out") -> None:
+    """``out`` is a folder files can be written into, or can be made: else one line
+    (LauncherError), before any server is started for files that could not be saved."""
     if out.exists() and not out.is_dir():
-        raise LauncherError(f"--out {out} is a file, not a folder to write the report into")
+        raise LauncherError(f"{label} {out} is a file, not a folder to write into")
     existing = next((p for p in (out, *out.parents) if p.exists()), Path("."))
     if not existing.is_dir():
-        raise LauncherError(f"--out {out}: {existing} is a file, not a folder")
+        raise LauncherError(f"{label} {out}: {existing} is a file, not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise LauncherError(f"--out {out}: cannot write in {existing} (permission denied)")
+        raise LauncherError(f"{label} {out}: cannot write in {existing} (permission denied)")
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -77,7 +77,10 @@ def run_rebuild(args: argparse.Namespace) -> int:
 def year_arg(text: str) -> int:
     from govledger_projector.reports import EARLIEST_REPORT_YEAR, latest_report_year
 
-    year, latest = int(text), latest_report_year()
+    try:
+        year, latest = int(text), latest_report_year()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
     if not EARLIEST_REPORT_YEAR <= year <= latest:
         raise argparse.ArgumentTypeError(
             f"not a year to report on: {text} ({EARLIEST_REPORT_YEAR} to {latest}, "

@@ -42,12 +42,31 @@ def test_a_token_lifetime_that_is_no_lifetime_is_refused_in_one_line(
 @pytest.mark.parametrize("argv", [
     [], ["launch"], ["up", "--http-port", "99999"], ["token", "issue", "--role", "admin"],
     ["report", "--year", "1066", "--out", "x"], ["audit", "proof", "--bogus"],
+    ["report", "--year", "abc", "--out", "x"], ["up", "--http-port", "abc"],
 ])
 def test_a_usage_error_is_one_line_and_exit_status_2(
     capsys: pytest.CaptureFixture[str], argv: list[str],
 ) -> None:
     assert exit_status(argv) == 2
-    one_line_error(capsys.readouterr().err)
+    line = one_line_error(capsys.readouterr().err)
+    assert "_arg" not in line and "_port" not in line  # never a function's name
+
+
+def test_schemas_into_a_file_are_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "taken").write_text("x")
+    assert main(["schema", "export", str(tmp_path / "taken")]) == 1
+    assert "is a file, not a folder" in one_line_error(capsys.readouterr().err)
+
+
+def test_an_unknown_role_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "jwt.key").write_text("a-ledger's-signing-key-" * 3 + "\n", encoding="utf-8")
+    assert main(["token", "issue", "--role", "king", "--subject", "kim",
+                 "--data-dir", str(tmp_path)]) == 2
+    assert "unknown role 'king'" in one_line_error(capsys.readouterr().err)
 
 
 def test_the_auditors_own_command_words_its_usage_errors_in_one_line_too(
