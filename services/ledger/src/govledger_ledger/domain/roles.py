@@ -25,7 +25,7 @@ ALL_ROLES = (SECRETARIAT, COUNCIL_CHAIR, DEPARTMENT, WORKING_GROUP, VOTE_GATEWAY
 ROLE_NAMES: dict[str, tuple[str, str]] = {
     SECRETARIAT: ("민관협력추진단", "secretariat"), COUNCIL_CHAIR: ("의장단", "council chair"),
     DEPARTMENT: ("부서", "department officer"), WORKING_GROUP: ("워킹그룹", "working group"),
-    VOTE_GATEWAY: ("투표 게이트웨이", "vote gateway"), AUDITOR: ("감사", "auditor"),
+    VOTE_GATEWAY: ("투표 게이트웨이", "vote gateway"), AUDITOR: ("감사인", "auditor"),
     ADMIN: ("관리자", "administrator"), RESIDENT: ("주민", "resident"),
 }
 """Each role in the ward's words (Korean, English), for the problems that name it."""

@@ -112,7 +112,7 @@ ROLES: dict[str, tuple[str, str]] = {
     "department_officer": ("부서", "Department officer"),
     "working_group": ("워킹그룹", "Working group"),
     "vote_gateway": ("투표 게이트웨이", "Vote gateway"),
-    "auditor": ("감사", "Auditor"), "admin": ("관리자", "Administrator"),
+    "auditor": ("감사인", "Auditor"), "admin": ("관리자", "Administrator"),
     "resident": ("주민", "Resident"),
 }
 
