@@ -24,14 +24,16 @@ ANSWERS: dict[int, str] = {
          "query parameter the route does not take (request.invalid), a filter on a field the "
          "read model lacks (view.filter_unknown), or a position the log has not reached "
          "(view.position_unknown, with head_position).",
+    503: "The read-model database is unreachable (store.unavailable); retry after "
+         "Retry-After seconds.",
 }
 
 
 class ProblemResponses(ReceiveRoutePlugin):
     """Adds each route's problem responses to its handlers: 422 to every one (a query
     parameter it does not take, ``query.py``), 400 where it takes input, 404 where its path
-    names something, 401 when reads are ``closed`` (``readers.py``); not to the ``skip``
-    paths."""
+    names something, 401 when reads are ``closed`` (``readers.py``), 503 to every one (each
+    reads PostgreSQL); not to the ``skip`` paths."""
 
     def __init__(self, *, skip: tuple[str, ...] = (), closed: bool = False) -> None:
         self._skip = frozenset(skip)
@@ -46,7 +48,8 @@ class ProblemResponses(ReceiveRoutePlugin):
             takes_input = bool(model.expected_path_params or model.expected_query_params
                                or model.expected_header_params)
             statuses = ((400,) if takes_input else ()) + (422,) + (
-                (404,) if route.path_parameters else ()) + ((401,) if self._closed else ())
+                (404,) if route.path_parameters else ()) + ((401,) if self._closed else ()) + (
+                503,)  # every route the plugin documents reads PostgreSQL
             declared = handler.responses or {}
             # A new dict on this route's copy of the handler; the decorated original stays.
             handler.responses = {
