@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import msgspec
+
 from govledger_contracts.commands.base import Command
 
 
@@ -11,7 +15,10 @@ class ProposeAgenda(Command, frozen=True, kw_only=True):
     agenda_id: str
     title: str
     summary: str = ""
-    channel: str
+    channel: Annotated[str, msgspec.Meta(description=(
+        "How the agenda reached the board (제안 경로): online, resident_forum, small_forum, "
+        "open_subcommittee, working_group, workshop or department (agenda.channel_unknown "
+        "otherwise)."))]
     domains: tuple[str, ...]
     year: int
 
