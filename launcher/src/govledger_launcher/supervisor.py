@@ -28,6 +28,7 @@ from types import FrameType
 from govledger_launcher.embedded import (
     EmbeddedServer,
     LauncherError,
+    UsageError,
     die_with_parent,
     port_is_free,
     terminate,
@@ -276,6 +277,7 @@ def shutdown_on_signals() -> Iterator[None]:
 
 def run_up(options: UpOptions) -> int:
     """Run until Ctrl-C or SIGTERM; 0 after a clean stop."""
+    check_settings()
     _refuse_second_up(options)
     try:
         with shutdown_on_signals():
@@ -302,6 +304,19 @@ def _serve(options: UpOptions) -> None:
                     time.sleep(POLL_SECONDS)
             finally:
                 remove_runtime(options.data_dir, os.getpid())
+
+
+def check_settings() -> None:
+    """The services' ``GOVLEDGER_*`` settings, read as each service will read them, before
+    any server starts: a bad value is one line now, not children failing over and over."""
+    from govledger_ledger.settings import settings_from_env as ledger_settings
+    from govledger_projector.settings import settings_from_env as projector_settings
+
+    for read in (ledger_settings, projector_settings):
+        try:
+            read(database_url="postgresql://settings-check", nats_url="nats://settings-check")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
 
 
 def _refuse_second_up(options: UpOptions) -> None:

@@ -103,3 +103,15 @@ def test_a_report_into_a_folder_it_may_not_write_is_refused_in_one_line(
         locked.chmod(0o700)
     assert status != 0
     assert "cannot write" in one_line_error(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(("name", "value"), [("GOVLEDGER_PUBLIC_READS", "maybe"),
+                                             ("GOVLEDGER_MAX_EVENT_BYTES", "2000000")])
+def test_up_refuses_a_bad_setting_before_it_starts_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    name: str, value: str,
+) -> None:
+    monkeypatch.setenv(name, value)
+    assert main(["up", "--data-dir", str(tmp_path / "ledger")]) == 2
+    assert name in one_line_error(capsys.readouterr().err)
+    assert not (tmp_path / "ledger").exists()  # no server started, nothing created
