@@ -82,6 +82,11 @@ async def test_a_recount_online_and_on_an_export_equals_the_recorded_tally(
     assert await asyncio.to_thread(export_command, ledger_settings, directory) == 0
     assert recount("v1", export_envelopes(directory, "v1")) == online
     assert await asyncio.to_thread(recount_command, "v1", export_dir=directory) == 0
+    capsys.readouterr()
+    assert await asyncio.to_thread(recount_command, "v9",
+                                   database_url=ledger_settings.database_url) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("govledger: error: v9: 그런 투표가 없습니다 / no such vote"), err
     assert await asyncio.to_thread(recount_command, "v9", export_dir=directory) == 2
 
 

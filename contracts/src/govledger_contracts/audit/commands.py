@@ -279,8 +279,10 @@ def recount_export(vote_id: str, export_dir: str | Path, *, key: str | None = No
 
 
 def print_recount(report: RecountReport, echo: Echo = print) -> int:
-    """The recount on stdout; the exit status (1 when the recorded tally differs)."""
-    echo(format_report(report))
+    """The recount on stdout; the exit status (1 when the recorded tally differs). A vote
+    the log does not hold is an error line on stderr (exit 2), like every other refusal."""
     if report.status == "unknown_vote":
+        error(format_report(report))
         return CANNOT_RUN
+    echo(format_report(report))
     return OK if report.status in {"match", "not_closed"} else FAILED
