@@ -96,6 +96,21 @@ async def test_a_value_of_the_wrong_json_type_is_refused_not_coerced(
     assert await head(client) == 0
 
 
+async def test_a_field_given_twice_is_refused_not_resolved_by_the_parser(
+    client: Client, token: Headers,
+) -> None:
+    """RFC 7493: which of two values a reader keeps is not for the ledger to guess."""
+    body = (b'{"reason": "r", "agenda_id": "a-1", "agenda_id": "a-2", "title": "t",'
+            b' "channel": "online", "domains": ["welfare"], "year": 2023}')
+    response = await client.post(PROPOSE.path, content=body,
+                                 headers={**token(), "Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["field"] == "agenda_id"
+    assert problem["message_ko"] == "항목 'agenda_id'이(가) 두 번 이상 있습니다."
+    assert await head(client) == 0
+
+
 def assert_korean_first(text: str) -> None:
     """Text residents read: Korean, then ' / ', then the English."""
     korean, _, english = text.partition(" / ")

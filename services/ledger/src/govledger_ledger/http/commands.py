@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -93,6 +94,21 @@ def _as_sent(body: bytes, command: type[Command]) -> None:
         key = where.rstrip("`").removeprefix(".") or None
         raise ValidationException(message, extra=[
             {"key": key, "message": message, "source": "body"}]) from None
+    json.loads(body, object_pairs_hook=_unique_names)
+
+
+def _unique_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A name given twice in one object is refused (RFC 7493, I-JSON): the parser keeps the
+    last, another reader of the same request might keep the first, and a record of what was
+    asked must not depend on which."""
+    names = [name for name, _ in pairs]
+    if len(set(names)) != len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        message = f"Object contains the field `{twice}` more than once"
+        raise ValidationException(message, extra=[
+            {"key": twice, "message": message, "source": "body",
+             "message_ko": f"항목 '{twice}'이(가) 두 번 이상 있습니다."}])
+    return dict(pairs)
 
 
 def _endpoint(handler: Handler[Any]) -> HTTPRouteHandler:
