@@ -184,6 +184,16 @@ def invalid_text(message: str, field: str | None) -> Text:
     return f"'{field}' 값이 올바르지 않습니다.", f"'{field}': {message}"
 
 
+class UndeclaredQuery(Exception):
+    """The request names query parameters its endpoint does not take (raised by each
+    service's ``http/query.py``; a 422 ``request.invalid`` naming them)."""
+
+    def __init__(self, unknown: tuple[str, ...], accepted: tuple[str, ...]) -> None:
+        super().__init__(f"unknown query parameters {unknown}; the endpoint takes {accepted}")
+        self.unknown = unknown
+        self.accepted = accepted
+
+
 def validation_errors(raw: Any, fallback: str,
                       sent_name: Callable[[str | None], str | None] = lambda n: n,
                       ) -> list[dict[str, Any]]:

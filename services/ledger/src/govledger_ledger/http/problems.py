@@ -22,6 +22,7 @@ from govledger_contracts.problems import (
     MEDIA_TYPE,
     NOT_FOUND_TITLE,
     Text,
+    UndeclaredQuery,
     event_too_large,
     invalid_body,
     korean_of,
@@ -71,15 +72,6 @@ def missing(ko: str, en: str) -> NotFoundException:
 def invalid(field: str, ko: str, en: str) -> ValidationException:
     """A 422 ``request.invalid`` about one request field, in the ward's words."""
     return ValidationException(en, extra=[{"key": field, "message": en, "message_ko": ko}])
-
-
-class UndeclaredQuery(Exception):
-    """The request names query parameters its endpoint does not take (see ``query.py``)."""
-
-    def __init__(self, unknown: tuple[str, ...], accepted: tuple[str, ...]) -> None:
-        super().__init__(f"unknown query parameters {unknown}; the endpoint takes {accepted}")
-        self.unknown = unknown
-        self.accepted = accepted
 
 
 def _undeclared(_: Request[Any, Any, Any], exc: UndeclaredQuery) -> Response[dict[str, Any]]:

@@ -26,7 +26,7 @@ from litestar.plugins import InitPlugin, ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from govledger_ledger.http.problems import UndeclaredQuery
+from govledger_contracts.problems import UndeclaredQuery
 from govledger_ledger.http.security import principal_of
 
 ACCEPTED = "govledger_query_parameters"

@@ -13,6 +13,7 @@ from govledger_contracts.problems import (
     MEDIA_TYPE,
     NOT_FOUND_TITLE,
     Text,
+    UndeclaredQuery,
     invalid_body,
     korean_of,
     problem_body,
@@ -36,15 +37,6 @@ def problem(status: int, code: str, title: Text, message: Text, *,
     """A problem-details response: title and detail Korean first, English beside it."""
     return Response(problem_body(status, code, title, message, **extra), status_code=status,
                     media_type=MEDIA_TYPE, headers=headers)
-
-
-class UndeclaredQuery(Exception):
-    """The request names query parameters its endpoint does not take (see ``query.py``)."""
-
-    def __init__(self, unknown: tuple[str, ...], accepted: tuple[str, ...]) -> None:
-        super().__init__(f"unknown query parameters {unknown}; the endpoint takes {accepted}")
-        self.unknown = unknown
-        self.accepted = accepted
 
 
 def _undeclared(_: Request[Any, Any, Any], exc: UndeclaredQuery) -> Response[dict[str, Any]]:

@@ -20,7 +20,7 @@ from litestar.plugins import InitPlugin, ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from govledger_projector.http.problems import UndeclaredQuery
+from govledger_contracts.problems import UndeclaredQuery
 
 ACCEPTED = "govledger_query_parameters"
 """The ``opt`` key of a route handler's accepted query names."""
