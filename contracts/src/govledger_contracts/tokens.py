@@ -4,7 +4,7 @@ roles, and the signing key one installation shares.
 The ledger issues the tokens and checks them on writes (and on reads unless they are public);
 the projector checks them on reads when ``GOVLEDGER_PUBLIC_READS=false``. Both read the key
 from here so that they agree on it: from settings, or generated into the data folder on first
-use (``jwt.key``, mode 0600). No JWT library here: each service verifies with its own.
+use (``jwt.key``, mode 0600) — and verify them here, with one set of reasons for a refusal.
 """
 
 from __future__ import annotations
@@ -12,6 +12,11 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+
+import jwt
+import msgspec
+
+from govledger_contracts.problems import TOKEN_REFUSALS, Text
 
 ISSUER = "govledger"
 KEY_FILE = "jwt.key"
@@ -38,3 +43,50 @@ def load_or_create_key(data_dir: Path, jwt_secret: str | None) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(key + "\n")
     return key
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    subject: str
+    role: str
+    expires_at: float = 0.0
+    """Unix time the token stops being valid."""
+
+
+class TokenRefused(Exception):
+    """The bearer token is missing, malformed, expired or not signed by this ledger;
+    ``reason`` is a key of ``TOKEN_REFUSALS``, ``text`` its (Korean, English) words."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.text: Text = TOKEN_REFUSALS[reason]
+        super().__init__(self.text[1])
+
+
+def verify_token(token: str, key: str) -> Principal:
+    """The token's subject and role, or TokenRefused with the reason."""
+    try:
+        claims = jwt.decode(token, key, algorithms=["HS256"], issuer=ISSUER,
+                            options={"require": ["sub", "exp", "iss"]})
+    # The library's own words are not shown: they are English only and name its internals.
+    # A bad signature is checked before the expiry, so a forged expired token is "forged".
+    except jwt.ExpiredSignatureError:
+        raise TokenRefused("token_expired") from None
+    except jwt.InvalidSignatureError:
+        raise TokenRefused("token_bad_signature") from None
+    except jwt.DecodeError:
+        raise TokenRefused("token_malformed") from None
+    except jwt.PyJWTError:
+        raise TokenRefused("token_invalid") from None
+    role = claims.get("role")
+    if role not in ROLES:
+        raise TokenRefused("token_invalid")
+    return Principal(subject=str(claims["sub"]), role=str(role),
+                     expires_at=float(claims["exp"]))
+
+
+def bearer_token(authorization: str) -> str:
+    """The token of an ``Authorization: Bearer …`` header, or TokenRefused (missing)."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise TokenRefused("token_missing")
+    return token.strip()

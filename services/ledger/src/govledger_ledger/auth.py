@@ -10,30 +10,23 @@ import datetime as dt
 from pathlib import Path
 
 import jwt
-import msgspec
 
-from govledger_contracts.problems import TOKEN_REFUSALS, Text
-from govledger_contracts.tokens import ISSUER, KEY_FILE, ROLES, load_or_create_key
+from govledger_contracts.tokens import (
+    ISSUER,
+    KEY_FILE,
+    ROLES,
+    Principal,
+    TokenRefused,
+    load_or_create_key,
+    verify_token,
+)
 
 __all__ = ["ISSUER", "KEY_FILE", "ROLES", "AuthError", "Principal", "TokenCache", "issue_token",
            "load_or_create_key", "verify_token"]
 
 
-class Principal(msgspec.Struct, frozen=True, kw_only=True):
-    subject: str
-    role: str
-    expires_at: float = 0.0
-    """Unix time the token stops being valid."""
-
-
-class AuthError(Exception):
-    """The bearer token is missing, malformed, expired or not signed by this ledger;
-    ``reason`` is a key of ``TOKEN_REFUSALS``, ``text`` its (Korean, English) words."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        self.text: Text = TOKEN_REFUSALS[reason]
-        super().__init__(self.text[1])
+AuthError = TokenRefused
+"""A refused bearer token (401); the contracts' type, which the projector raises too."""
 
 
 def issue_token(data_dir: Path, jwt_secret: str | None, *, subject: str, role: str,
@@ -47,27 +40,6 @@ def issue_token(data_dir: Path, jwt_secret: str | None, *, subject: str, role: s
     claims = {"iss": ISSUER, "sub": subject, "role": role, "iat": issued,
               "exp": issued + dt.timedelta(seconds=ttl_seconds)}
     return jwt.encode(claims, load_or_create_key(data_dir, jwt_secret), algorithm="HS256")
-
-
-def verify_token(token: str, key: str) -> Principal:
-    try:
-        claims = jwt.decode(token, key, algorithms=["HS256"], issuer=ISSUER,
-                            options={"require": ["sub", "exp", "iss"]})
-    # The library's own words are not shown: they are English only and name its internals.
-    # A bad signature is checked before the expiry, so a forged expired token is "forged".
-    except jwt.ExpiredSignatureError:
-        raise AuthError("token_expired") from None
-    except jwt.InvalidSignatureError:
-        raise AuthError("token_bad_signature") from None
-    except jwt.DecodeError:
-        raise AuthError("token_malformed") from None
-    except jwt.PyJWTError:
-        raise AuthError("token_invalid") from None
-    role = claims.get("role")
-    if role not in ROLES:
-        raise AuthError("token_invalid")
-    return Principal(subject=str(claims["sub"]), role=str(role),
-                     expires_at=float(claims["exp"]))
 
 
 class TokenCache:

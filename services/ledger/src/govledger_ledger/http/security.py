@@ -9,7 +9,8 @@ import msgspec
 from litestar import Request
 
 from govledger_contracts.envelope import Actor
-from govledger_ledger.auth import AuthError, Principal, TokenCache
+from govledger_contracts.tokens import bearer_token
+from govledger_ledger.auth import Principal, TokenCache
 
 
 class Authenticated(msgspec.Struct, frozen=True, kw_only=True):
@@ -22,12 +23,9 @@ class Authenticated(msgspec.Struct, frozen=True, kw_only=True):
 
 def principal_of(request: Request[Any, Any, Any]) -> Authenticated:
     """The verified bearer token's subject and role, or AuthError (401)."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise AuthError("token_missing")
+    token = bearer_token(request.headers.get("authorization", ""))
     tokens: TokenCache = request.app.state.tokens
-    return Authenticated(principal=tokens.verify(token.strip(), time.time()))
+    return Authenticated(principal=tokens.verify(token, time.time()))
 
 
 def require_reader(request: Request[Any, Any, Any]) -> None:

@@ -11,46 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import jwt
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from govledger_contracts.problems import TOKEN_REFUSALS, Text
-from govledger_contracts.tokens import ISSUER, ROLES
+from govledger_contracts.tokens import TokenRefused, bearer_token, verify_token
 
 OPEN = "govledger_open"
 """The ``opt`` key of a route anyone may read, public reads or not."""
 
 
-class Unauthenticated(Exception):
-    """No bearer token, or one the ledger did not issue or that has expired; ``reason`` is a
-    key of ``TOKEN_REFUSALS``, ``text`` its (Korean, English) words."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        self.text: Text = TOKEN_REFUSALS[reason]
-        super().__init__(self.text[1])
+Unauthenticated = TokenRefused
+"""A refused bearer token (401), worded as the ledger words it: the same contracts type."""
 
 
 def check_bearer(authorization: str, key: str) -> None:
     """Unauthenticated unless ``authorization`` carries a valid token of a known role."""
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("token_missing")
-    try:
-        claims = jwt.decode(token.strip(), key, algorithms=["HS256"], issuer=ISSUER,
-                            options={"require": ["sub", "exp", "iss"]})
-    # The ledger words these the same (its auth.py); the library's words are never shown.
-    except jwt.ExpiredSignatureError:
-        raise Unauthenticated("token_expired") from None
-    except jwt.InvalidSignatureError:
-        raise Unauthenticated("token_bad_signature") from None
-    except jwt.DecodeError:
-        raise Unauthenticated("token_malformed") from None
-    except jwt.PyJWTError:
-        raise Unauthenticated("token_invalid") from None
-    if claims.get("role") not in ROLES:
-        raise Unauthenticated("token_invalid")
+    verify_token(bearer_token(authorization), key)
 
 
 def readers_only(key: str, documentation: str = "/schema") -> Callable[[ASGIApp], ASGIApp]:
