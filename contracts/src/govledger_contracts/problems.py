@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 import msgspec
 
@@ -192,6 +193,13 @@ class UndeclaredQuery(Exception):
         super().__init__(f"unknown query parameters {unknown}; the endpoint takes {accepted}")
         self.unknown = unknown
         self.accepted = accepted
+
+
+def unknown_query_names(query_string: bytes, accepted: tuple[str, ...]) -> tuple[str, ...]:
+    """The names a raw query string gives that ``accepted`` lacks, once each, in the order sent."""
+    names = dict.fromkeys(n for n, _ in parse_qsl(query_string.decode("latin-1"),
+                                                  keep_blank_values=True))
+    return tuple(n for n in names if n not in accepted)
 
 
 def validation_errors(raw: Any, fallback: str,

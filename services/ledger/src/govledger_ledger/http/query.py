@@ -17,7 +17,6 @@ repeats the URL it asks about, query and all).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
 
 from litestar import Request
 from litestar.config.app import AppConfig
@@ -26,7 +25,7 @@ from litestar.plugins import InitPlugin, ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from govledger_contracts.problems import UndeclaredQuery
+from govledger_contracts.problems import UndeclaredQuery, unknown_query_names
 from govledger_ledger.http.security import principal_of
 
 ACCEPTED = "govledger_query_parameters"
@@ -46,13 +45,11 @@ def refuse_undeclared_query(app: ASGIApp) -> ASGIApp:
             accepted: tuple[str, ...] | None = (
                 handler.opt.get(ACCEPTED) if handler is not None else None)
             if accepted is not None:
-                names = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
-                unknown = [n for n in dict.fromkeys(name for name, _ in names)
-                           if n not in accepted]
+                unknown = unknown_query_names(query, accepted)
                 if unknown:
                     if _wants_token(handler, scope):  # who asks comes before what is asked
                         principal_of(Request(scope))
-                    raise UndeclaredQuery(tuple(unknown), accepted)
+                    raise UndeclaredQuery(unknown, accepted)
         await app(scope, receive, send)
 
     return middleware

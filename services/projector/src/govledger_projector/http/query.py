@@ -12,15 +12,13 @@ The OpenAPI pages under ``/schema`` and Litestar's ``OPTIONS`` answers are left 
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
-
 from litestar.config.app import AppConfig
 from litestar.enums import ScopeType
 from litestar.plugins import InitPlugin, ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from govledger_contracts.problems import UndeclaredQuery
+from govledger_contracts.problems import UndeclaredQuery, unknown_query_names
 
 ACCEPTED = "govledger_query_parameters"
 """The ``opt`` key of a route handler's accepted query names."""
@@ -39,9 +37,7 @@ def refuse_undeclared_query(app: ASGIApp) -> ASGIApp:
             accepted: tuple[str, ...] | None = (
                 handler.opt.get(ACCEPTED) if handler is not None else None)
             if accepted is not None:
-                names = dict.fromkeys(n for n, _ in parse_qsl(query.decode("latin-1"),
-                                                              keep_blank_values=True))
-                unknown = tuple(n for n in names if n not in accepted)
+                unknown = unknown_query_names(query, accepted)
                 if unknown:
                     raise UndeclaredQuery(unknown, accepted)
         await app(scope, receive, send)
